@@ -4,6 +4,7 @@
  */
 import type { JobSpec, Run } from '../types.ts';
 import type { Logger } from '../logger.ts';
+import type { TemplateValues } from '../params/template.ts';
 
 /** Where a runner writes what the job prints; the engine caps and persists it. */
 export interface OutputSink {
@@ -13,10 +14,10 @@ export interface OutputSink {
 
 export interface RunContext<J extends JobSpec = JobSpec> {
   run: Readonly<Run>;
-  /** The job with every `{Placeholder}` already resolved where the runner asked for it. */
+  /** The job as configured; the runner substitutes `values` into the fields that take them. */
   job: J;
-  /** Parameter values by name (static, built-in, resolved, overrides), for substitution. */
-  values: Readonly<Record<string, string | null>>;
+  /** Parameter values by name (static, built-ins, resolved queries, overrides). */
+  values: TemplateValues;
   /** Aborts on timeout, cancel and shutdown; `signal.reason` says which. */
   signal: AbortSignal;
   output: OutputSink;

@@ -1,0 +1,80 @@
+/**
+ * .NET-style date formats (`yyyyMMdd`, `yyyy-MM-dd HH:mm:ss`, `o`), as the original platform's
+ * users wrote them in their arguments, rendered in a given IANA time zone.
+ */
+
+interface Parts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+  offsetMinutes: number;
+}
+
+const TOKEN = /yyyy|yy|MM|M|dd|d|HH|H|hh|h|mm|m|ss|s|fff|tt|zzz|'[^']*'|./g;
+
+/** Formats `epochMs` in `timezone` with a .NET-style pattern; `o` gives ISO-8601 with offset. */
+export function formatDate(epochMs: number, pattern: string, timezone: string): string {
+  const p = partsIn(epochMs, timezone);
+  if (pattern === 'o' || pattern === 'O') return formatDate(epochMs, "yyyy-MM-dd'T'HH:mm:ss.fffzzz", timezone);
+  return pattern.replace(TOKEN, (token) => {
+    switch (token) {
+      case 'yyyy': return String(p.year).padStart(4, '0');
+      case 'yy': return String(p.year % 100).padStart(2, '0');
+      case 'MM': return pad(p.month);
+      case 'M': return String(p.month);
+      case 'dd': return pad(p.day);
+      case 'd': return String(p.day);
+      case 'HH': return pad(p.hour);
+      case 'H': return String(p.hour);
+      case 'hh': return pad(p.hour % 12 || 12);
+      case 'h': return String(p.hour % 12 || 12);
+      case 'mm': return pad(p.minute);
+      case 'm': return String(p.minute);
+      case 'ss': return pad(p.second);
+      case 's': return String(p.second);
+      case 'fff': return String(p.millisecond).padStart(3, '0');
+      case 'tt': return p.hour < 12 ? 'AM' : 'PM';
+      case 'zzz': return offset(p.offsetMinutes);
+      default: return token.startsWith("'") ? token.slice(1, -1) : token;
+    }
+  });
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function offset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsIn(epochMs: number, timezone: string): Parts {
+  let formatter = formatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    formatters.set(timezone, formatter);
+  }
+  const parts = formatter.formatToParts(epochMs);
+  const value = (type: string) => Number(parts.find((x) => x.type === type)?.value);
+  const wall = Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second'));
+  const millisecond = ((epochMs % 1000) + 1000) % 1000;
+  return {
+    year: value('year'), month: value('month'), day: value('day'),
+    hour: value('hour'), minute: value('minute'), second: value('second'),
+    millisecond,
+    offsetMinutes: Math.round((wall - (epochMs - millisecond)) / 60_000),
+  };
+}
