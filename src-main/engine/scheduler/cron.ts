@@ -12,6 +12,11 @@ export interface CronSchedule {
   readonly timezone: string;
   /** The first occurrence strictly after `afterMs` (epoch ms), or null if there is none. */
   next(afterMs: number): number | null;
+  /**
+   * The last occurrence strictly before `beforeMs`, or null if there is none. Lets the planner
+   * walk back from now after a long gap instead of enumerating millions of missed occurrences.
+   */
+  previous(beforeMs: number): number | null;
 }
 
 /** The host's IANA time zone, the default for schedules that name none. */
@@ -54,6 +59,10 @@ export function parseCron(expression: string, timezone: string = hostTimezone())
     timezone,
     next(afterMs) {
       const date = cron.nextRun(new Date(afterMs));
+      return date ? date.getTime() : null;
+    },
+    previous(beforeMs) {
+      const [date] = cron.previousRuns(1, new Date(beforeMs));
       return date ? date.getTime() : null;
     },
   };

@@ -1,0 +1,69 @@
+/**
+ * What every CLI command gets: parsed flags, an output writer, and a lazily opened engine on
+ * the data folder (not started: commands write to the store, and a serving engine picks the
+ * change up within a second).
+ */
+import { hostname } from 'node:os';
+import { createEngine, type Engine } from '../engine/engine.ts';
+import { currentLease, type LeaseHolder } from '../engine/store/lease.ts';
+
+/** A usage mistake: printed with a hint, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface CliContext {
+  positionals: string[];
+  flags: Record<string, string | boolean | undefined>;
+  out: (text: string) => void;
+  err: (text: string) => void;
+  engine(): Engine;
+  /** The engine serving this data folder, if one is live. */
+  servingEngine(): LeaseHolder | undefined;
+  dataDir: string | undefined;
+}
+
+/** Builds the context for one command invocation. */
+export function createContext(
+  positionals: string[],
+  flags: Record<string, string | boolean | undefined>,
+  io: { out: (t: string) => void; err: (t: string) => void },
+): CliContext & { close(): Promise<void> } {
+  let engine: Engine | undefined;
+  const dataDir = typeof flags.data === 'string' ? flags.data : undefined;
+  const ctx = {
+    positionals,
+    flags,
+    ...io,
+    dataDir,
+    engine() {
+      engine ??= createEngine({ dataDir });
+      return engine;
+    },
+    servingEngine() {
+      return currentLease(ctx.engine().store.db, Date.now(), hostname());
+    },
+    async close() {
+      if (engine) await engine.stop();
+    },
+  };
+  return ctx;
+}
+
+/** The one positional argument a command needs, or a usage error naming it. */
+export function required(ctx: CliContext, index: number, name: string): string {
+  const value = ctx.positionals[index];
+  if (!value) throw new UsageError(`Missing ${name}`);
+  return value;
+}
+
+/** A positive integer flag, or a usage error naming the flag and the value. */
+export function intFlag(ctx: CliContext, name: string, fallback: number): number {
+  const raw = ctx.flags[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(value) || value <= 0) {
+    throw new UsageError(`Expected --${name} to be a positive integer, got \`${String(raw)}\``);
+  }
+  return value;
+}

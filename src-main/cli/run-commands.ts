@@ -1,0 +1,120 @@
+/**
+ * CLI commands about runs: trigger, runs, show, cancel. With an engine serving the data folder
+ * they go through the store (that engine starts the run within a second); otherwise `trigger`
+ * runs the job in this process.
+ */
+import { RUN_STATUSES, type Run, type RunStatus } from '../engine/types.ts';
+import { intFlag, required, UsageError, type CliContext } from './context.ts';
+import { RUN_HEADERS, runJson, runRow, table } from './format.ts';
+
+function parameterFlags(ctx: CliContext): Record<string, string> | undefined {
+  const raw = ctx.flags.param;
+  if (raw === undefined) return undefined;
+  const entries = (Array.isArray(raw) ? raw : [raw]).map((pair: unknown) => {
+    const text = String(pair);
+    const eq = text.indexOf('=');
+    if (eq <= 0) throw new UsageError(`Expected --param NAME=VALUE, got \`${text}\``);
+    return [text.slice(0, eq), text.slice(eq + 1)] as const;
+  });
+  return Object.fromEntries(entries);
+}
+
+function printRun(ctx: CliContext, run: Run): void {
+  if (ctx.flags.json) ctx.out(JSON.stringify(runJson(run), null, 2));
+  else ctx.out(table(RUN_HEADERS, [runRow(run)]));
+}
+
+/** `trigger NAME [--wait] [--json] [--param N=V] [--timeout S]`. */
+export async function trigger(ctx: CliContext): Promise<number> {
+  const name = required(ctx, 0, 'NAME (the schedule to run)');
+  const engine = ctx.engine();
+  const serving = ctx.servingEngine();
+  const timeout = ctx.flags.timeout === undefined ? undefined : intFlag(ctx, 'timeout', 0);
+  const run = engine.trigger(name, {
+    triggeredBy: `cli:${process.env.USERNAME ?? process.env.USER ?? 'unknown'}`,
+    parameters: parameterFlags(ctx),
+    timeoutSeconds: timeout,
+  });
+  if (run.status === 'skipped') {
+    printRun(ctx, run);
+    return 1;
+  }
+  const wait = ctx.flags.wait === true;
+  if (serving) {
+    if (!wait) {
+      ctx.err(`Queued run ${run.id}; the engine serving this folder (pid ${serving.pid}) will start it`);
+      printRun(ctx, run);
+      return 0;
+    }
+    const last = await engine.waitForChain(run.id);
+    printRun(ctx, last);
+    return last.status === 'succeeded' ? 0 : 1;
+  }
+  await engine.start({ scheduling: false, runFilter: (r) => r.chainId === run.chainId && (wait || r.id === run.id) });
+  const last = wait ? await engine.waitForChain(run.id) : await waitForRun(ctx, run.id);
+  printRun(ctx, last);
+  return !wait || last.status === 'succeeded' ? 0 : 1;
+}
+
+async function waitForRun(ctx: CliContext, runId: string): Promise<Run> {
+  for (;;) {
+    const run = ctx.engine().getRun(runId);
+    if (run.status !== 'queued' && run.status !== 'running') return run;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** `runs [--schedule NAME] [--status S] [--limit N] [--json]`, newest first. */
+export function runs(ctx: CliContext): number {
+  const engine = ctx.engine();
+  const status = ctx.flags.status;
+  if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
+    throw new UsageError(`Expected --status to be one of ${RUN_STATUSES.join(', ')}, got \`${String(status)}\``);
+  }
+  const scheduleName = typeof ctx.flags.schedule === 'string' ? ctx.flags.schedule : undefined;
+  const list = engine.listRuns({
+    scheduleId: scheduleName ? engine.getSchedule(scheduleName).id : undefined,
+    statuses: status ? [status as RunStatus] : undefined,
+    limit: intFlag(ctx, 'limit', 50),
+  });
+  if (ctx.flags.json) ctx.out(JSON.stringify(list.map(runJson), null, 2));
+  else if (list.length === 0) ctx.out('No runs.');
+  else ctx.out(table(RUN_HEADERS, list.map(runRow)));
+  return 0;
+}
+
+/** `show RUN_ID [--output] [--json]`: the run, and with --output its captured output. */
+export async function show(ctx: CliContext): Promise<number> {
+  const id = required(ctx, 0, 'RUN_ID');
+  const engine = ctx.engine();
+  const run = engine.getRun(id);
+  if (ctx.flags.json) {
+    ctx.out(JSON.stringify(runJson(run), null, 2));
+  } else {
+    const json = runJson(run);
+    for (const [key, value] of Object.entries(json)) {
+      if (value === null || value === undefined) continue;
+      ctx.out(`${key.padEnd(13)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    }
+  }
+  if (ctx.flags.output) {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const { text, totalBytes } = await engine.readOutput(id, stream);
+      ctx.out(`----- ${stream} (${totalBytes} bytes) -----`);
+      if (text) ctx.out(text.trimEnd());
+    }
+  }
+  return 0;
+}
+
+/** `cancel RUN_ID`. */
+export function cancel(ctx: CliContext): number {
+  const id = required(ctx, 0, 'RUN_ID');
+  const before = ctx.engine().getRun(id);
+  if (before.status !== 'queued' && before.status !== 'running') {
+    throw new Error(`Run ${id} has already ended (${before.status})`);
+  }
+  const after = ctx.engine().cancel(id, `cli:${process.env.USERNAME ?? process.env.USER ?? 'unknown'}`);
+  ctx.out(after.status === 'cancelled' ? `Cancelled ${id}` : `Cancel requested for ${id}; the serving engine will end it`);
+  return 0;
+}

@@ -1,0 +1,361 @@
+/**
+ * The engine facade: one per data folder. It wires the store, the occurrence loop, the run
+ * dispatcher and the runners, owns every timer (none armed longer than 60 s), and notices changes
+ * made by another process (the CLI) through SQLite's data_version within a second.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import type { ScheduleFile } from './config/validate.ts';
+import { NotFoundError, toError } from './errors.ts';
+import { EngineEvents, type EngineState, type ScheduleChange } from './events.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import type { QueryResolver } from './params/values.ts';
+import { createProcessRunner } from './runners/process-runner.ts';
+import type { Runner } from './runners/runner.ts';
+import { admitRun } from './runs/admission.ts';
+import { Dispatcher } from './runs/dispatcher.ts';
+import { exportScheduleFile, importScheduleFile, saveSchedule, type ImportSummary } from './schedule-service.ts';
+import { parseCron } from './scheduler/cron.ts';
+import { createTicker, type Ticker } from './scheduler/ticker.ts';
+import { OccurrenceLoop } from './scheduler/occurrence-loop.ts';
+import { dataVersion } from './store/db.ts';
+import { acquireLease, LEASE_REFRESH_MS, refreshLease, releaseLease } from './store/lease.ts';
+import { readRunOutput, removeRunOutput } from './store/output-files.ts';
+import type { RunFilter } from './store/runs-repo.ts';
+import type { SecretBoxOptions } from './store/secrets.ts';
+import { openStore, type Store } from './store/store.ts';
+import type { JobType, Run, Schedule, ScheduleSpec } from './types.ts';
+
+export interface EngineOptions {
+  /** The data folder; default per platform (see store/data-folder.ts). */
+  dataDir?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Runners by job type; these replace the built-in ones of the same type. */
+  runners?: Runner[];
+  resolveQuery?: QueryResolver;
+  host?: string;
+  random?: () => number;
+  /** How often to look for changes written by another process, ms. */
+  pollMs?: number;
+  secretOptions?: SecretBoxOptions;
+}
+
+export interface TriggerOptions {
+  triggeredBy?: string;
+  /** Parameter values for this run only. */
+  parameters?: Record<string, string>;
+  /** A time limit for this run only. */
+  timeoutSeconds?: number;
+}
+
+export interface StartOptions {
+  /** Plan cron occurrences (false for the CLI's one-off trigger). */
+  scheduling?: boolean;
+  /** Only start queued runs this accepts. */
+  runFilter?: (run: Run) => boolean;
+}
+
+/** A schedule with what a list view shows next to it. */
+export interface ScheduleStatus {
+  schedule: Schedule;
+  nextRunAt: number | null;
+  lastRun: Run | undefined;
+}
+
+const RETENTION_EVERY_MS = 24 * 60 * 60 * 1000;
+
+/** Creates an engine on a data folder. Nothing runs until `start()`. */
+export function createEngine(options: EngineOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const host = options.host ?? hostname();
+  const owner = randomUUID();
+  const store: Store = openStore(options.dataDir, options.secretOptions);
+  const events = new EngineEvents(logger);
+  const runners = new Map<JobType, Runner>();
+  runners.set('process', createProcessRunner({ allowedExecutables: () => store.settings.engine().allowedExecutables }) as Runner);
+  for (const runner of options.runners ?? []) runners.set(runner.type, runner);
+
+  const pausedAll = () => store.settings.get<boolean>('pausedAll') === true;
+  const dispatcher = new Dispatcher({
+    db: store.db,
+    runs: store.runs,
+    schedules: store.schedules,
+    clock,
+    logger,
+    events,
+    host,
+    settings: () => store.settings.engine(),
+    executor: {
+      clock,
+      logger,
+      runners,
+      runsDir: store.paths.runs,
+      redact: (text) => store.redactor.redact(text),
+      resolveQuery: options.resolveQuery,
+    },
+    random: options.random ?? Math.random,
+  });
+  const loop = new OccurrenceLoop({ db: store.db, runs: store.runs, schedules: store.schedules, logger, host, pausedAll });
+
+  let serving = false;
+  let scheduling = false;
+  let ticker: Ticker | undefined;
+  let maintenance: TimerHandle | undefined;
+  let lastVersion = 0;
+  let lastHeartbeat = 0;
+  let lastRetention = 0;
+
+  const state = (): EngineState => ({
+    serving,
+    pausedAll: pausedAll(),
+    running: dispatcher.runningCount,
+    queued: store.runs.withStatus('queued').length,
+  });
+
+  const announce = (rows: Run[]) => {
+    for (const run of rows) events.emit(run.status === 'skipped' ? 'run.skipped' : 'run.queued', run);
+  };
+
+  /** The ticker's wake: record due occurrences, start due runs, aim at the next instant. */
+  const wake = (now: number) => {
+    if (scheduling) announce(loop.handle(now));
+    dispatcher.dispatchNow();
+    aim();
+  };
+
+  const aim = () => {
+    const candidates = [scheduling ? loop.nextWake() : null, store.runs.nextDueAt()].filter((x): x is number => x !== null);
+    ticker?.wakeAt(candidates.length ? Math.min(...candidates) : null);
+  };
+
+  /** Re-reads what another process may have changed, and acts on cancel requests. */
+  const syncWithStore = () => {
+    const version = dataVersion(store.db);
+    if (version === lastVersion) return;
+    lastVersion = version;
+    if (scheduling) {
+      loop.reload();
+      announce(loop.handle(clock.now(), true));
+    }
+    for (const run of store.runs.cancelRequested()) dispatcher.cancel(run, run.triggeredBy ?? 'request');
+    dispatcher.request();
+    aim();
+  };
+
+  const housekeeping = () => {
+    const now = clock.now();
+    try {
+      if (!refreshLease(store.db, owner, now)) logger.error('This engine no longer holds the data folder lease');
+      const settings = store.settings.engine();
+      if (now - lastHeartbeat >= settings.heartbeatSeconds * 1000) {
+        dispatcher.heartbeat();
+        lastHeartbeat = now;
+      }
+      if (now - lastRetention >= RETENTION_EVERY_MS) {
+        pruneHistory(settings.retentionDays);
+        lastRetention = now;
+      }
+      syncWithStore();
+    } catch (error) {
+      logger.error('Housekeeping failed', { error: toError(error).message });
+    }
+    maintenance = clock.setTimeout(housekeeping, Math.min(options.pollMs ?? 1000, LEASE_REFRESH_MS));
+  };
+
+  const pruneHistory = (retentionDays: number) => {
+    const ids = store.runs.prune(clock.now() - retentionDays * 86_400_000);
+    for (const id of ids) removeRunOutput(store.paths.runs, id).catch(() => {});
+    if (ids.length) logger.info(`Retention removed ${ids.length} runs older than ${retentionDays} days`);
+  };
+
+  const schedule = (name: string): Schedule => {
+    const found = store.schedules.getByName(name);
+    if (!found) throw new NotFoundError(`No schedule named '${name}'`);
+    return found;
+  };
+
+  const changed = (name: string, change: ScheduleChange) => {
+    events.emit('schedule.changed', { name, change });
+    if (scheduling) {
+      loop.reload();
+      announce(loop.handle(clock.now(), true));
+    }
+    aim();
+  };
+
+  const engine = {
+    events,
+    store,
+    logger,
+    clock,
+
+    /** Takes the data folder, recovers from a crash, plans missed occurrences, and serves. */
+    async start(startOptions: StartOptions = {}): Promise<void> {
+      acquireLease(store.db, { owner, host, pid: process.pid, startedAt: clock.now(), heartbeatAt: clock.now() }, store.dataDir);
+      serving = true;
+      scheduling = startOptions.scheduling ?? true;
+      const recovered = dispatcher.recoverInterrupted();
+      if (recovered.length) logger.warn(`${recovered.length} runs were interrupted by an unexpected stop; their retry policies apply`);
+      lastVersion = dataVersion(store.db);
+      lastHeartbeat = clock.now();
+      if (scheduling) {
+        loop.reload();
+        announce(loop.handle(clock.now(), true));
+      }
+      ticker = createTicker(clock, wake, (error) => logger.error('Scheduler wake failed', { error: toError(error).message }));
+      dispatcher.open(startOptions.runFilter);
+      housekeeping();
+      aim();
+      events.emit('engine.state', state());
+      logger.info('Engine started', { dataDir: store.dataDir, scheduling });
+    },
+
+    /**
+     * Stops: no new runs; running ones get `graceMs` (setting graceSeconds) to finish, then their
+     * process trees are ended and they are recorded as interrupted, so their retry policy applies
+     * at the next start. Queued runs stay queued in the store.
+     */
+    async stop(stopOptions: { graceMs?: number } = {}): Promise<void> {
+      if (!serving) {
+        store.close();
+        return;
+      }
+      scheduling = false;
+      ticker?.stop();
+      if (maintenance) clock.clearTimeout(maintenance);
+      dispatcher.close();
+      const graceMs = stopOptions.graceMs ?? store.settings.engine().graceSeconds * 1000;
+      if (!(await dispatcher.drain(graceMs))) await dispatcher.abortAll();
+      serving = false;
+      releaseLease(store.db, owner);
+      events.emit('engine.state', state());
+      logger.info('Engine stopped');
+      store.close();
+    },
+
+    state,
+
+    importFile(file: ScheduleFile, importOptions: { replace?: boolean } = {}): ImportSummary {
+      const summary = importScheduleFile(store, file, { replace: importOptions.replace, now: clock.now() });
+      for (const name of summary.created) changed(name, 'created');
+      for (const name of summary.updated) changed(name, 'updated');
+      for (const name of summary.removed) changed(name, 'deleted');
+      return summary;
+    },
+
+    exportFile: (): ScheduleFile => exportScheduleFile(store),
+
+    saveSchedule(spec: ScheduleSpec): Schedule {
+      const existed = store.schedules.getByName(spec.name) !== undefined;
+      const saved = saveSchedule(store, spec, clock.now());
+      changed(spec.name, existed ? 'updated' : 'created');
+      return saved;
+    },
+
+    deleteSchedule(name: string): void {
+      store.schedules.remove(schedule(name).id);
+      changed(name, 'deleted');
+    },
+
+    getSchedule: schedule,
+
+    listSchedules(): ScheduleStatus[] {
+      return store.schedules.list().map((s) => ({
+        schedule: s,
+        nextRunAt: s.enabled ? (scheduling ? loop.nextDueOf(s.id) : nextRunOf(s, clock.now())) : null,
+        lastRun: store.runs.lastFinished(s.id),
+      }));
+    },
+
+    setPaused(name: string, paused: boolean): Schedule {
+      const s = schedule(name);
+      store.schedules.setPaused(s.id, paused, clock.now());
+      changed(name, paused ? 'paused' : 'resumed');
+      return schedule(name);
+    },
+
+    setEnabled(name: string, enabled: boolean): Schedule {
+      const s = schedule(name);
+      store.schedules.setEnabled(s.id, enabled, clock.now());
+      changed(name, enabled ? 'enabled' : 'disabled');
+      return schedule(name);
+    },
+
+    /** Pauses every schedule's cron occurrences (recorded as skipped); manual runs still work. */
+    setPausedAll(paused: boolean): void {
+      store.settings.set('pausedAll', paused);
+      events.emit('engine.state', state());
+    },
+
+    /** Runs a schedule now, obeying its overlap policy: a refused trigger returns a skipped row. */
+    trigger(name: string, triggerOptions: TriggerOptions = {}): Run {
+      const s = schedule(name);
+      const now = clock.now();
+      const run = store.db
+        .transaction(() =>
+          admitRun(store.runs, s, {
+            trigger: 'manual',
+            scheduledFor: now,
+            triggeredBy: triggerOptions.triggeredBy ?? null,
+            parameterOverrides: triggerOptions.parameters ?? null,
+            timeoutSeconds: triggerOptions.timeoutSeconds ?? null,
+          }, host, now),
+        )
+        .immediate();
+      announce([run]);
+      dispatcher.request();
+      return run;
+    },
+
+    /** Cancels a queued or running run; a run served by another process is flagged for it. */
+    cancel(runId: string, by = 'operator'): Run {
+      const run = engine.getRun(runId);
+      if (run.status !== 'queued' && run.status !== 'running') return run;
+      if (!dispatcher.cancel(run, by)) store.runs.requestCancel(runId);
+      return engine.getRun(runId);
+    },
+
+    getRun(id: string): Run {
+      const run = store.runs.get(id);
+      if (!run) throw new NotFoundError(`No run with id '${id}'`);
+      return run;
+    },
+
+    listRuns: (filter: RunFilter = {}): Run[] => store.runs.list(filter),
+
+    readOutput(runId: string, stream: 'stdout' | 'stderr', range: { offset?: number; length?: number } = {}) {
+      engine.getRun(runId);
+      return readRunOutput(store.paths.runs, runId, stream, range);
+    },
+
+    /**
+     * Resolves with the last run of `runId`'s retry chain once it has ended and no retry is
+     * pending. Polls the store, so it also follows runs executed by another process.
+     */
+    async waitForChain(runId: string, pollMs = 200): Promise<Run> {
+      const chainId = engine.getRun(runId).chainId;
+      for (;;) {
+        const chain = store.runs.list({ chainId, limit: 1000 });
+        const last = chain.reduce((a, b) => (b.attempt > a.attempt ? b : a));
+        if (last.status !== 'queued' && last.status !== 'running') return last;
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      }
+    },
+  };
+  return engine;
+}
+
+/** The engine's type, for hosts and UIs. */
+export type Engine = ReturnType<typeof createEngine>;
+
+/** The next occurrence of a schedule when this engine is not planning (CLI views). */
+function nextRunOf(schedule: Schedule, now: number): number | null {
+  try {
+    return parseCron(schedule.cron, schedule.timezone).next(Math.max(now, schedule.lastOccurrence ?? 0));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The values a run substitutes into its job: built-ins, the schedule's parameters (which may
+ * themselves use built-ins), values resolved by query, and the overrides given with "run now".
+ */
+import { NonRetryableError, toError } from '../errors.ts';
+import type { Run, Schedule, ScheduleParameter } from '../types.ts';
+import { substitute, type TemplateValue } from './template.ts';
+
+/** Resolves a parameter whose value comes from a query (the SQL runner provides it). */
+export type QueryResolver = (parameter: ScheduleParameter, signal: AbortSignal) => Promise<string | null>;
+
+/** The built-in names, for validation and documentation. */
+export const BUILT_IN_NAMES = ['CurrentDate', 'CurrentDateTime', 'ScheduledTime', 'RunId', 'Attempt', 'ScheduleName'] as const;
+
+/** Built-in values for a run starting at `now`, dates rendered in the schedule's zone. */
+export function builtInValues(schedule: Schedule, run: Run, now: number, timezone: string): Record<string, TemplateValue> {
+  const date = (epochMs: number, defaultFormat: string): TemplateValue => ({ kind: 'date', epochMs, timezone, defaultFormat });
+  return {
+    CurrentDate: date(now, 'yyyy-MM-dd'),
+    CurrentDateTime: date(now, "yyyy-MM-dd'T'HH:mm:ss"),
+    ScheduledTime: date(run.scheduledFor, 'o'),
+    RunId: run.id,
+    Attempt: String(run.attempt),
+    ScheduleName: schedule.name,
+  };
+}
+
+/**
+ * All values for a run. A parameter's static value may use built-ins and earlier parameters; a
+ * query parameter is resolved through `resolveQuery`; a failure names the parameter.
+ */
+export async function resolveRunValues(
+  schedule: Schedule,
+  run: Run,
+  now: number,
+  timezone: string,
+  signal: AbortSignal,
+  resolveQuery?: QueryResolver,
+): Promise<Record<string, TemplateValue>> {
+  const values: Record<string, TemplateValue> = builtInValues(schedule, run, now, timezone);
+  const overrides = run.parameterOverrides ?? {};
+  for (const parameter of schedule.parameters) {
+    if (Object.hasOwn(overrides, parameter.name)) continue;
+    if (parameter.query) {
+      if (!resolveQuery) {
+        throw new NonRetryableError(`Parameter '${parameter.name}' needs a query resolver for connection '${parameter.query.connection}', and none is available`);
+      }
+      try {
+        values[parameter.name] = await resolveQuery(parameter, signal);
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        const cause = toError(error);
+        throw new Error(`Failed to resolve parameter '${parameter.name}' on '${parameter.query.connection}': ${cause.message}`, { cause });
+      }
+      continue;
+    }
+    values[parameter.name] =
+      parameter.value === null || parameter.value === undefined
+        ? null
+        : substitute(parameter.value, values, { field: `parameters.${parameter.name}` });
+  }
+  for (const [name, value] of Object.entries(overrides)) values[name] = value;
+  return values;
+}

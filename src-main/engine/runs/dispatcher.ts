@@ -1,0 +1,242 @@
+/**
+ * The run queue: starts due queued runs by priority then age within the global concurrency
+ * limit and each schedule's overlap policy, keeps the AbortController of every run it started,
+ * records how each ended, and persists the retry when one is due. The queue itself lives in
+ * SQLite (queued rows), so a restart loses nothing.
+ */
+import type { Database } from 'better-sqlite3';
+import type { Clock } from '../clock.ts';
+import { RunCancelledError, toError } from '../errors.ts';
+import type { EngineEvents } from '../events.ts';
+import type { Logger } from '../logger.ts';
+import type { RunsRepo } from '../store/runs-repo.ts';
+import type { SchedulesRepo } from '../store/schedules-repo.ts';
+import type { EngineSettings, Run, Schedule } from '../types.ts';
+import { mayStart, newRun } from './admission.ts';
+import { executeRun, SHUTDOWN, type ExecutionResult, type ExecutorDeps } from './executor.ts';
+import { decideRetry } from './retry-policy.ts';
+
+export interface DispatcherDeps {
+  db: Database;
+  runs: RunsRepo;
+  schedules: SchedulesRepo;
+  clock: Clock;
+  logger: Logger;
+  events: EngineEvents;
+  host: string;
+  settings: () => EngineSettings;
+  executor: Omit<ExecutorDeps, 'outputCapBytes' | 'setPid'>;
+  random: () => number;
+}
+
+interface ActiveRun {
+  run: Run;
+  schedule: Schedule;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** Starts, tracks and ends runs. */
+export class Dispatcher {
+  readonly #deps: DispatcherDeps;
+  readonly #active = new Map<string, ActiveRun>();
+  #accepting = false;
+  #pending = false;
+  #filter: ((run: Run) => boolean) | undefined;
+
+  constructor(deps: DispatcherDeps) {
+    this.#deps = deps;
+  }
+
+  /** Begins starting queued runs; `filter` limits which (the CLI's one-off trigger). */
+  open(filter?: (run: Run) => boolean): void {
+    this.#accepting = true;
+    this.#filter = filter;
+    this.request();
+  }
+
+  /** Stops starting new runs; running ones go on. */
+  close(): void {
+    this.#accepting = false;
+  }
+
+  get runningCount(): number {
+    return this.#active.size;
+  }
+
+  runningIds(): string[] {
+    return [...this.#active.keys()];
+  }
+
+  isRunning(runId: string): boolean {
+    return this.#active.has(runId);
+  }
+
+  /** Asks for a dispatch pass soon; many requests in one turn coalesce into one pass. */
+  request(): void {
+    if (this.#pending || !this.#accepting) return;
+    this.#pending = true;
+    setImmediate(() => {
+      this.#pending = false;
+      this.dispatchNow();
+    });
+  }
+
+  /** One dispatch pass: starts every due run the limits allow. */
+  dispatchNow(): void {
+    if (!this.#accepting) return;
+    const { runs, clock } = this.#deps;
+    let free = this.#deps.settings().concurrency - this.#active.size;
+    if (free <= 0) return;
+    const perSchedule = new Map<string, number>();
+    for (const a of this.#active.values()) perSchedule.set(a.schedule.id, (perSchedule.get(a.schedule.id) ?? 0) + 1);
+    const schedules = new Map<string, Schedule | undefined>();
+    for (const run of runs.due(clock.now())) {
+      if (free <= 0) break;
+      if (this.#filter && !this.#filter(run)) continue;
+      if (run.cancelRequested) {
+        this.#cancelQueued(run, run.triggeredBy ?? 'request');
+        continue;
+      }
+      if (!schedules.has(run.scheduleId)) schedules.set(run.scheduleId, this.#deps.schedules.getById(run.scheduleId));
+      const schedule = schedules.get(run.scheduleId);
+      if (!schedule || !mayStart(schedule, perSchedule.get(schedule.id) ?? 0)) continue;
+      const now = clock.now();
+      if (!runs.markStarted(run.id, now, this.#deps.host)) continue;
+      free -= 1;
+      perSchedule.set(schedule.id, (perSchedule.get(schedule.id) ?? 0) + 1);
+      this.#start(schedule, { ...run, status: 'running', startedAt: now, heartbeatAt: now, host: this.#deps.host });
+    }
+  }
+
+  /**
+   * Cancels a run: a queued one ends at once, a running one of ours is aborted (its process tree
+   * ended). Returns false if the run is not ours to abort and not queued.
+   */
+  cancel(run: Run, by: string): boolean {
+    const active = this.#active.get(run.id);
+    if (active) {
+      active.controller.abort(new RunCancelledError(by));
+      return true;
+    }
+    if (run.status === 'queued') return this.#cancelQueued(run, by);
+    return false;
+  }
+
+  /** Aborts every running run as interrupted by shutdown and waits for them to be recorded. */
+  async abortAll(): Promise<void> {
+    for (const a of this.#active.values()) a.controller.abort(new RunCancelledError(SHUTDOWN));
+    await this.drain();
+  }
+
+  /** Resolves when no run is running, or after `timeoutMs`; true when drained. */
+  async drain(timeoutMs?: number): Promise<boolean> {
+    const all = Promise.all([...this.#active.values()].map((a) => a.done)).then(() => true);
+    if (timeoutMs === undefined) return all;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const drained = await Promise.race([all, timeout]);
+    clearTimeout(timer);
+    return drained && this.#active.size === 0;
+  }
+
+  /** Writes the heartbeat of every running run. */
+  heartbeat(): void {
+    this.#deps.runs.heartbeat(this.#active.keys(), this.#deps.clock.now());
+  }
+
+  /**
+   * Marks runs left `running` by a crash as interrupted and applies their retry policy. Called
+   * once at start, before anything is dispatched.
+   */
+  recoverInterrupted(): Run[] {
+    const { runs, schedules, clock } = this.#deps;
+    const recovered: Run[] = [];
+    for (const run of runs.withStatus('running')) {
+      const last = run.heartbeatAt ?? run.startedAt;
+      const when = last ? ` (last heartbeat ${new Date(last).toISOString()})` : '';
+      const pid = run.pid ? `; its process ${run.pid} may still be running` : '';
+      const result: ExecutionResult = {
+        status: 'interrupted',
+        finishedAt: clock.now(),
+        error: `Interrupted: Batchlight stopped unexpectedly while the run was running${when}${pid}`,
+        retryable: true,
+      };
+      const schedule = schedules.getById(run.scheduleId);
+      if (schedule) this.#record(schedule, run, result);
+      recovered.push(run);
+    }
+    return recovered;
+  }
+
+  #cancelQueued(run: Run, by: string): boolean {
+    const ended = this.#deps.runs.finish(run.id, {
+      status: 'cancelled',
+      finishedAt: this.#deps.clock.now(),
+      error: `Cancelled by ${by} before it started`,
+    });
+    if (ended) this.#deps.events.emit('run.finished', this.#deps.runs.get(run.id)!);
+    return ended;
+  }
+
+  #start(schedule: Schedule, run: Run): void {
+    const controller = new AbortController();
+    const deps = this.#deps;
+    const executorDeps: ExecutorDeps = {
+      ...deps.executor,
+      outputCapBytes: deps.settings().outputCapBytes,
+      setPid: (runId, pid) => deps.runs.setPid(runId, pid),
+    };
+    const done = executeRun(executorDeps, schedule, run, controller)
+      .then((result) => this.#record(schedule, run, result))
+      .catch((error: unknown) => deps.logger.error('Could not record the end of a run', { runId: run.id, error: toError(error).message }))
+      .finally(() => {
+        this.#active.delete(run.id);
+        this.request();
+      });
+    this.#active.set(run.id, { run, schedule, controller, done });
+    deps.events.emit('run.started', run);
+  }
+
+  /** Stores the end of a run and, in the same transaction, its retry if one is due. */
+  #record(schedule: Schedule, run: Run, result: ExecutionResult): void {
+    const { db, runs, events } = this.#deps;
+    let retry: Run | undefined;
+    let note: string | undefined;
+    db.transaction(() => {
+      if (result.retryable && ['failed', 'timed_out', 'interrupted'].includes(result.status)) {
+        const decision = decideRetry({
+          policy: schedule.retry,
+          attempt: run.attempt,
+          finishedAt: result.finishedAt,
+          chainStartedAt: runs.chainStartedAt(run.chainId) ?? run.startedAt ?? result.finishedAt,
+          retryAfterMs: result.retryAfterMs,
+          random: this.#deps.random,
+        });
+        if (decision.retry) {
+          retry = {
+            ...newRun(schedule, { trigger: 'retry', scheduledFor: decision.dueAt }, this.#deps.host, result.finishedAt),
+            attempt: run.attempt + 1,
+            chainId: run.chainId,
+            triggeredBy: run.triggeredBy,
+            dueAt: decision.dueAt,
+            parameterOverrides: run.parameterOverrides,
+            timeoutSeconds: run.timeoutSeconds,
+          };
+          runs.insert(retry);
+          note = `retry ${retry.attempt}/${schedule.retry.maxRetries} at ${new Date(decision.dueAt).toISOString()}`;
+        } else if (schedule.retry.maxRetries > 0) {
+          note = `not retried: ${decision.why}`;
+        }
+      }
+      runs.finish(run.id, { ...result, errorDetail: joinDetail(result.errorDetail, note) });
+    }).immediate();
+    events.emit('run.finished', runs.get(run.id)!);
+    if (retry) events.emit('run.queued', retry);
+  }
+}
+
+function joinDetail(detail: string | null | undefined, note: string | undefined): string | null {
+  if (!note) return detail ?? null;
+  return detail ? `${note}\n${detail}` : note;
+}

@@ -1,0 +1,129 @@
+/**
+ * Runs one started run to its end: resolves parameters, opens the output files, arms the time
+ * limit, calls the runner with an AbortSignal, and turns whatever happened into the run's final
+ * status. It never throws: every failure becomes a recorded outcome.
+ */
+import { sleepMonotonic, type Clock } from '../clock.ts';
+import { NonRetryableError, RunCancelledError, RunTimeoutError, toError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { resolveRunValues, type QueryResolver } from '../params/values.ts';
+import type { Runner, RunnerOutcome } from '../runners/runner.ts';
+import { createRunOutput } from '../store/output-files.ts';
+import type { RunFinish } from '../store/runs-repo.ts';
+import type { JobType, Run, RunStatus, Schedule } from '../types.ts';
+
+export interface ExecutorDeps {
+  clock: Clock;
+  logger: Logger;
+  runners: ReadonlyMap<JobType, Runner>;
+  runsDir: string;
+  outputCapBytes: number;
+  redact: (text: string) => string;
+  resolveQuery?: QueryResolver;
+  setPid: (runId: string, pid: number) => void;
+}
+
+/** The end of a run plus what the retry decision needs. */
+export interface ExecutionResult extends RunFinish {
+  retryable: boolean;
+  retryAfterMs?: number;
+}
+
+/** Shutdown is a cancellation nobody asked for: the run is recorded as interrupted. */
+export const SHUTDOWN = 'shutdown';
+
+/** The time limit for a run: its own override, else the job's timeout, else the schedule's. */
+export function effectiveTimeoutSeconds(schedule: Schedule, run: Run): number | undefined {
+  return run.timeoutSeconds ?? schedule.job.timeoutSeconds ?? schedule.timeoutSeconds;
+}
+
+/** Executes `run` (already marked running) and returns how it ended. */
+export async function executeRun(
+  deps: ExecutorDeps,
+  schedule: Schedule,
+  run: Run,
+  controller: AbortController,
+): Promise<ExecutionResult> {
+  const log = deps.logger.child({ scheduleId: schedule.id, schedule: schedule.name, runId: run.id, runner: schedule.job.type });
+  const output = createRunOutput(deps.runsDir, run.id, deps.outputCapBytes, { redact: deps.redact });
+  const timeoutSeconds = effectiveTimeoutSeconds(schedule, run);
+  const timer = new AbortController();
+  if (timeoutSeconds !== undefined) {
+    sleepMonotonic(deps.clock, timeoutSeconds * 1000, timer.signal).then(
+      () => controller.abort(new RunTimeoutError(timeoutSeconds)),
+      () => {},
+    );
+  }
+  let outcome: RunnerOutcome | undefined;
+  let thrown: Error | undefined;
+  try {
+    const runner = deps.runners.get(schedule.job.type);
+    if (!runner) throw new NonRetryableError(`No runner is available for job type '${schedule.job.type}'`);
+    const values = await resolveRunValues(schedule, run, deps.clock.now(), schedule.timezone ?? 'UTC', controller.signal, deps.resolveQuery);
+    log.info('Run started', { attempt: run.attempt, trigger: run.trigger });
+    outcome = await runner.run({
+      run,
+      job: schedule.job,
+      values,
+      signal: controller.signal,
+      output,
+      logger: log,
+      redact: deps.redact,
+      setPid: (pid) => deps.setPid(run.id, pid),
+    });
+  } catch (error) {
+    thrown = toError(error);
+  } finally {
+    timer.abort();
+    await output.close().catch((error: unknown) => log.warn('Could not close run output', { error: toError(error).message }));
+  }
+  const tails = output.tails();
+  const result = classify(outcome, thrown, controller.signal);
+  const finished: ExecutionResult = {
+    ...result,
+    finishedAt: deps.clock.now(),
+    stdoutTail: tails.stdout || null,
+    stderrTail: tails.stderr || null,
+    error: result.error === undefined || result.error === null ? null : deps.redact(result.error),
+    errorDetail: result.errorDetail ? deps.redact(result.errorDetail) : null,
+  };
+  const level = finished.status === 'succeeded' ? 'info' : 'warn';
+  log[level](`Run ${finished.status}`, { exitCode: finished.exitCode, error: finished.error });
+  return finished;
+}
+
+function classify(
+  outcome: RunnerOutcome | undefined,
+  thrown: Error | undefined,
+  signal: AbortSignal,
+): Omit<ExecutionResult, 'finishedAt'> {
+  if (signal.aborted) {
+    const reason = signal.reason as unknown;
+    const status: RunStatus =
+      reason instanceof RunTimeoutError ? 'timed_out'
+      : reason instanceof RunCancelledError && reason.by === SHUTDOWN ? 'interrupted'
+      : 'cancelled';
+    const message = reason instanceof RunCancelledError && reason.by === SHUTDOWN
+      ? 'Interrupted: Batchlight stopped before the run ended (its process tree was ended)'
+      : toError(reason).message;
+    return { status, error: message, exitCode: outcome?.exitCode ?? null, retryable: status !== 'cancelled' };
+  }
+  if (thrown) {
+    return {
+      status: 'failed',
+      error: thrown.message,
+      errorDetail: thrown.stack ?? null,
+      retryable: !(thrown instanceof NonRetryableError),
+    };
+  }
+  const o = outcome!;
+  return {
+    status: o.ok ? 'succeeded' : 'failed',
+    exitCode: o.exitCode ?? null,
+    error: o.ok ? null : (o.error ?? 'The job reported a failure'),
+    errorDetail: o.errorDetail ?? null,
+    result: o.result,
+    retryable: !o.ok && o.retryable !== false,
+    retryAfterMs: o.retryAfterMs,
+  };
+}

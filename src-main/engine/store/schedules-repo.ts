@@ -1,0 +1,109 @@
+/**
+ * Schedule rows. The spec is kept as JSON with its secret fields sealed (encrypted) by the codec
+ * handed in; the live state (paused, lastOccurrence) has its own columns so the scheduler can
+ * update it without rewriting the spec.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { Schedule, ScheduleSpec } from '../types.ts';
+
+interface ScheduleRow {
+  id: string;
+  name: string;
+  spec: string;
+  enabled: number;
+  paused: number;
+  priority: number;
+  last_occurrence: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Seals secrets before a spec is stored and opens them when it is read. */
+export interface SpecCodec {
+  seal(spec: ScheduleSpec): ScheduleSpec;
+  open(spec: ScheduleSpec): ScheduleSpec;
+}
+
+export type SchedulesRepo = ReturnType<typeof createSchedulesRepo>;
+
+/** Builds the schedule repository. */
+export function createSchedulesRepo(db: Database, codec: SpecCodec) {
+  const allStmt = db.prepare<[], ScheduleRow>('SELECT * FROM schedules ORDER BY name');
+  const byNameStmt = db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE name = ?');
+  const byIdStmt = db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE id = ?');
+  const insertStmt = db.prepare(`INSERT INTO schedules (id, name, spec, enabled, paused, priority, last_occurrence,
+      created_at, updated_at) VALUES (@id, @name, @spec, @enabled, 0, @priority, NULL, @now, @now)`);
+  const updateStmt = db.prepare(`UPDATE schedules SET spec = @spec, enabled = @enabled, priority = @priority,
+      last_occurrence = @lastOccurrence, updated_at = @now WHERE id = @id`);
+  const pausedStmt = db.prepare('UPDATE schedules SET paused = ?, updated_at = ? WHERE id = ?');
+  const enabledStmt = db.prepare('UPDATE schedules SET enabled = ?, last_occurrence = ?, updated_at = ? WHERE id = ?');
+  const occurrenceStmt = db.prepare('UPDATE schedules SET last_occurrence = ? WHERE id = ?');
+  const deleteStmt = db.prepare('DELETE FROM schedules WHERE id = ?');
+  const deleteAllStmt = db.prepare('DELETE FROM schedules');
+
+  const toSchedule = (row: ScheduleRow): Schedule => ({
+    ...codec.open(JSON.parse(row.spec) as ScheduleSpec),
+    id: row.id,
+    enabled: row.enabled === 1,
+    paused: row.paused === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastOccurrence: row.last_occurrence,
+  });
+
+  return {
+    list(): Schedule[] {
+      return allStmt.all().map(toSchedule);
+    },
+    getByName(name: string): Schedule | undefined {
+      const row = byNameStmt.get(name);
+      return row ? toSchedule(row) : undefined;
+    },
+    getById(id: string): Schedule | undefined {
+      const row = byIdStmt.get(id);
+      return row ? toSchedule(row) : undefined;
+    },
+    /**
+     * Creates or replaces the schedule with this name. An update keeps the id, pause state and
+     * occurrence marker; enabling a disabled schedule restarts its marker at `now`, so the time it
+     * was off is not "missed" and never caught up.
+     */
+    upsert(spec: ScheduleSpec, now: number): Schedule {
+      const stored = JSON.stringify(codec.seal(spec));
+      const existing = byNameStmt.get(spec.name);
+      if (!existing) {
+        const id = randomUUID();
+        insertStmt.run({ id, name: spec.name, spec: stored, enabled: spec.enabled ? 1 : 0, priority: spec.priority, now });
+        return this.getById(id)!;
+      }
+      const reenabled = spec.enabled && existing.enabled === 0;
+      updateStmt.run({
+        id: existing.id,
+        spec: stored,
+        enabled: spec.enabled ? 1 : 0,
+        priority: spec.priority,
+        lastOccurrence: reenabled ? now : existing.last_occurrence,
+        now,
+      });
+      return this.getById(existing.id)!;
+    },
+    setPaused(id: string, paused: boolean, now: number): void {
+      pausedStmt.run(paused ? 1 : 0, now, id);
+    },
+    setEnabled(id: string, enabled: boolean, now: number): void {
+      const row = byIdStmt.get(id);
+      if (!row || (row.enabled === 1) === enabled) return;
+      enabledStmt.run(enabled ? 1 : 0, enabled ? now : row.last_occurrence, now, id);
+    },
+    setLastOccurrence(id: string, occurrence: number): void {
+      occurrenceStmt.run(occurrence, id);
+    },
+    remove(id: string): boolean {
+      return deleteStmt.run(id).changes === 1;
+    },
+    removeAll(): void {
+      deleteAllStmt.run();
+    },
+  };
+}

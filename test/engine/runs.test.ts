@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isDead, makeEngine, nodeJob, scheduleSpec, tempDir, waitFor, waitForEnd } from '../helpers/engine-harness.ts';
+
+describe('runs through the engine with real processes', () => {
+  it('run now: a process schedule succeeds and its stdout and stderr are kept apart', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({ name: 'hello', job: nodeJob("console.log('to out'); console.error('to err')") }));
+    const queued = engine.trigger('hello', { triggeredBy: 'tester' });
+    const run = await waitForEnd(engine, queued.id);
+    expect(run).toMatchObject({ status: 'succeeded', exitCode: 0, trigger: 'manual', triggeredBy: 'tester', attempt: 0 });
+    expect(run.stdoutTail).toContain('to out');
+    expect(run.stderrTail).toContain('to err');
+    expect(run.stdoutTail).not.toContain('to err');
+    expect((await engine.readOutput(run.id, 'stdout')).text).toBe('to out\n');
+    expect((await engine.readOutput(run.id, 'stderr')).text).toBe('to err\n');
+    expect(run.startedAt! - run.scheduledFor).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a non-zero exit fails the run with the exit code and says what was expected', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({ name: 'fails', job: nodeJob('process.exit(3)') }));
+    const run = await waitForEnd(engine, engine.trigger('fails').id);
+    expect(run.status).toBe('failed');
+    expect(run.exitCode).toBe(3);
+    expect(run.error).toMatch(/code 3/);
+  });
+
+  it('a failed run is retried as attempt+1 with trigger retry until it succeeds', async () => {
+    const dir = tempDir();
+    const counter = path.join(dir, 'count');
+    const script = `const fs=require('fs');const f=process.argv[1];const n=fs.existsSync(f)?+fs.readFileSync(f,'utf8'):0;fs.writeFileSync(f,String(n+1));process.exit(n<2?1:0)`;
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({
+      name: 'flaky',
+      job: { ...nodeJob(script), arguments: ['-e', script, counter] },
+      retry: { maxRetries: 3, delaySeconds: 0, multiplier: 2, jitter: 0, maxDelaySeconds: 10 },
+    }));
+    const first = engine.trigger('flaky');
+    const last = await engine.waitForChain(first.id, 20);
+    const chain = engine.listRuns({ chainId: first.chainId }).sort((a, b) => a.attempt - b.attempt);
+    expect(chain.map((r) => [r.attempt, r.trigger, r.status])).toEqual([
+      [0, 'manual', 'failed'],
+      [1, 'retry', 'failed'],
+      [2, 'retry', 'succeeded'],
+    ]);
+    expect(last.status).toBe('succeeded');
+  });
+
+  it('when retries are used up the last failure says so and no further run is queued', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({
+      name: 'always-fails',
+      job: nodeJob('process.exit(2)'),
+      retry: { maxRetries: 1, delaySeconds: 0, multiplier: 1, jitter: 0, maxDelaySeconds: 0 },
+    }));
+    const first = engine.trigger('always-fails');
+    const last = await engine.waitForChain(first.id, 20);
+    expect(last.attempt).toBe(1);
+    expect(last.errorDetail).toMatch(/all 1 retries used/);
+    expect(engine.listRuns({ statuses: ['queued'] })).toHaveLength(0);
+  });
+
+  it('timeout ends the run as timed_out and kills the whole tree, grandchildren included', async () => {
+    const dir = tempDir();
+    const pidFile = path.join(dir, 'pids.json');
+    const script = [
+      "const { spawn } = require('child_process');",
+      "const g = spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], { stdio: 'ignore' });",
+      "require('fs').writeFileSync(process.argv[1], JSON.stringify({ child: process.pid, grandchild: g.pid }));",
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({ name: 'hangs', job: { ...nodeJob(script), arguments: ['-e', script, pidFile] }, timeoutSeconds: 1 }));
+    const run = await waitForEnd(engine, engine.trigger('hangs').id, 20_000);
+    expect(run.status).toBe('timed_out');
+    expect(run.error).toMatch(/timed out after 1 s/);
+    const pids = JSON.parse(fs.readFileSync(pidFile, 'utf8')) as { child: number; grandchild: number };
+    await waitFor(() => isDead(pids.child) && isDead(pids.grandchild), 10_000, 'the process tree to end');
+  });
+
+  it('a timeout given with "run now" applies to that run only', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({ name: 'slow', job: nodeJob('setTimeout(()=>{}, 30000)'), timeoutSeconds: 600 }));
+    const run = await waitForEnd(engine, engine.trigger('slow', { timeoutSeconds: 1 }).id, 20_000);
+    expect(run.status).toBe('timed_out');
+    expect(engine.getSchedule('slow').timeoutSeconds).toBe(600);
+  });
+
+  it('cancelling a running run ends it as cancelled and ends its process', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({ name: 'long', job: nodeJob('setInterval(()=>{}, 1000)') }));
+    const queued = engine.trigger('long');
+    const running = await waitFor(() => {
+      const r = engine.getRun(queued.id);
+      return r.status === 'running' && r.pid ? r : undefined;
+    });
+    engine.cancel(queued.id, 'tester');
+    const run = await waitForEnd(engine, queued.id);
+    expect(run.status).toBe('cancelled');
+    expect(run.error).toMatch(/cancelled by tester/i);
+    await waitFor(() => isDead(running.pid!), 10_000, 'the process to end');
+    expect(engine.listRuns({ statuses: ['queued'] })).toHaveLength(0);
+  });
+
+  it('a queued run can be cancelled before it starts', async () => {
+    const engine = makeEngine();
+    engine.saveSchedule(scheduleSpec({ name: 'later', job: nodeJob('0') }));
+    const queued = engine.trigger('later');
+    const run = engine.cancel(queued.id, 'tester');
+    expect(run.status).toBe('cancelled');
+    expect(run.startedAt).toBeNull();
+  });
+
+  it('an unknown placeholder fails the run without a retry and names the placeholder', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({
+      name: 'typo',
+      job: nodeJob('0', { arguments: ['-e', '0', '{CurentDate}'] }),
+      retry: { maxRetries: 3, delaySeconds: 0, multiplier: 1, jitter: 0, maxDelaySeconds: 0 },
+    }));
+    const run = await waitForEnd(engine, engine.trigger('typo').id);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/Unknown placeholder \{CurentDate\} in arguments\[2\]/);
+    expect(engine.listRuns({ chainId: run.chainId })).toHaveLength(1);
+  });
+
+  it('built-in values, schedule parameters and run-now overrides reach the process arguments', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({
+      name: 'params',
+      job: nodeJob('console.log(process.argv.slice(1).join("|"))', {
+        arguments: ['-e', 'console.log(process.argv.slice(1).join("|"))', '{ScheduleName}', '{Attempt}', '{AccountId}', '{Region}', '{CurrentDate:yyyy}'],
+      }),
+      parameters: [
+        { name: 'AccountId', type: 'int', value: '12345' },
+        { name: 'Region', type: 'string', value: 'eu' },
+      ],
+    }));
+    const run = await waitForEnd(engine, engine.trigger('params', { parameters: { Region: 'us & more' } }).id);
+    expect(run.status).toBe('succeeded');
+    expect(run.stdoutTail?.trim()).toBe(`params|0|12345|us & more|${new Date().getUTCFullYear()}`);
+  });
+
+  it('the heartbeat of a running run is refreshed', async () => {
+    const engine = makeEngine();
+    engine.store.settings.set('heartbeatSeconds', 1);
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({ name: 'beats', job: nodeJob('setTimeout(()=>{}, 3500)') }));
+    const queued = engine.trigger('beats');
+    const started = await waitFor(() => engine.getRun(queued.id).startedAt ?? undefined);
+    await waitFor(() => (engine.getRun(queued.id).heartbeatAt ?? 0) >= started + 1000, 10_000, 'a heartbeat');
+    await waitForEnd(engine, queued.id);
+  });
+});
