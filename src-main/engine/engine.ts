@@ -97,6 +97,7 @@ export function createEngine(options: EngineOptions = {}) {
       resolveQuery: options.resolveQuery,
     },
     random: options.random ?? Math.random,
+    onRetryQueued: () => aim(),
   });
   const loop = new OccurrenceLoop({ db: store.db, runs: store.runs, schedules: store.schedules, logger, host, pausedAll });
 
@@ -106,7 +107,7 @@ export function createEngine(options: EngineOptions = {}) {
   let maintenance: TimerHandle | undefined;
   let lastVersion = 0;
   let lastHeartbeat = 0;
-  let lastRetention = 0;
+  let lastRetention: number | undefined;
 
   const state = (): EngineState => ({
     serving,
@@ -150,13 +151,14 @@ export function createEngine(options: EngineOptions = {}) {
     try {
       if (!refreshLease(store.db, owner, now)) logger.error('This engine no longer holds the data folder lease');
       const settings = store.settings.engine();
-      if (now - lastHeartbeat >= settings.heartbeatSeconds * 1000) {
+      const elapsed = clock.monotonic();
+      if (elapsed - lastHeartbeat >= settings.heartbeatSeconds * 1000) {
         dispatcher.heartbeat();
-        lastHeartbeat = now;
+        lastHeartbeat = elapsed;
       }
-      if (now - lastRetention >= RETENTION_EVERY_MS) {
+      if (lastRetention === undefined || elapsed - lastRetention >= RETENTION_EVERY_MS) {
         pruneHistory(settings.retentionDays);
-        lastRetention = now;
+        lastRetention = elapsed;
       }
       syncWithStore();
     } catch (error) {
@@ -200,7 +202,7 @@ export function createEngine(options: EngineOptions = {}) {
       const recovered = dispatcher.recoverInterrupted();
       if (recovered.length) logger.warn(`${recovered.length} runs were interrupted by an unexpected stop; their retry policies apply`);
       lastVersion = dataVersion(store.db);
-      lastHeartbeat = clock.now();
+      lastHeartbeat = clock.monotonic();
       if (scheduling) {
         loop.reload();
         announce(loop.handle(clock.now(), true));

@@ -27,6 +27,8 @@ export interface DispatcherDeps {
   settings: () => EngineSettings;
   executor: Omit<ExecutorDeps, 'outputCapBytes' | 'setPid'>;
   random: () => number;
+  /** Told when a retry is queued, so the engine wakes at its due time. */
+  onRetryQueued: (retry: Run) => void;
 }
 
 interface ActiveRun {
@@ -232,7 +234,10 @@ export class Dispatcher {
       runs.finish(run.id, { ...result, errorDetail: joinDetail(result.errorDetail, note) });
     }).immediate();
     events.emit('run.finished', runs.get(run.id)!);
-    if (retry) events.emit('run.queued', retry);
+    if (retry) {
+      events.emit('run.queued', retry);
+      this.#deps.onRetryQueued(retry);
+    }
   }
 }
 

@@ -82,10 +82,12 @@ export class OccurrenceLoop {
     return this.#entries.get(scheduleId)?.nextDue ?? null;
   }
 
+  /**
+   * Plans one schedule from its in-memory copy: every change (ours, or another process's seen
+   * through data_version) goes through `reload`, so the copy is current.
+   */
   #handleOne(entry: Entry, now: number): Run[] {
-    const fresh = this.#deps.schedules.getById(entry.schedule.id);
-    if (!fresh || !fresh.enabled) return [];
-    entry.schedule = fresh;
+    const fresh = entry.schedule;
     const plan = planOccurrences({
       cron: entry.cron,
       lastOccurrence: fresh.lastOccurrence,
@@ -98,6 +100,7 @@ export class OccurrenceLoop {
     const rows = plan.actions.map((action) => this.#apply(fresh, action, now));
     if (plan.lastOccurrence !== null && plan.lastOccurrence !== fresh.lastOccurrence) {
       this.#deps.schedules.setLastOccurrence(fresh.id, plan.lastOccurrence);
+      entry.schedule = { ...fresh, lastOccurrence: plan.lastOccurrence };
     }
     entry.nextDue = plan.nextDue;
     return rows;

@@ -66,8 +66,8 @@ export function createSchedulesRepo(db: Database, codec: SpecCodec) {
     },
     /**
      * Creates or replaces the schedule with this name. An update keeps the id, pause state and
-     * occurrence marker; enabling a disabled schedule restarts its marker at `now`, so the time it
-     * was off is not "missed" and never caught up.
+     * occurrence marker; enabling a disabled schedule, or changing its cron or time zone, moves
+     * the marker to `now`, so the time it was off (or the new pattern's past) is never "missed".
      */
     upsert(spec: ScheduleSpec, now: number): Schedule {
       const stored = JSON.stringify(codec.seal(spec));
@@ -77,13 +77,15 @@ export function createSchedulesRepo(db: Database, codec: SpecCodec) {
         insertStmt.run({ id, name: spec.name, spec: stored, enabled: spec.enabled ? 1 : 0, priority: spec.priority, now });
         return this.getById(id)!;
       }
-      const reenabled = spec.enabled && existing.enabled === 0;
+      const before = JSON.parse(existing.spec) as ScheduleSpec;
+      const restart =
+        (spec.enabled && existing.enabled === 0) || before.cron !== spec.cron || before.timezone !== spec.timezone;
       updateStmt.run({
         id: existing.id,
         spec: stored,
         enabled: spec.enabled ? 1 : 0,
         priority: spec.priority,
-        lastOccurrence: reenabled ? now : existing.last_occurrence,
+        lastOccurrence: restart ? Math.max(existing.last_occurrence ?? 0, now) : existing.last_occurrence,
         now,
       });
       return this.getById(existing.id)!;
