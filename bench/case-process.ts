@@ -26,10 +26,12 @@ export function benchSeconds(): number {
 
 /**
  * Runs `bench/<file>` with `args` in a child process and resolves with the JSON it reported.
- * Extra node flags (e.g. `--cpu-prof`) come from env BENCH_NODE_FLAGS for profiling a case.
+ * Extra node flags for every child (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the
+ * cases) come from env BENCH_NODE_FLAGS, separated by spaces.
  */
-export async function runCase<T>(file: string, args: string[] = [], nodeFlags: string[] = []): Promise<T> {
+export async function runCase<T>(file: string, args: string[] = []): Promise<T> {
   const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'batchlight-bench-case-')), 'result.json');
+  const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const argv = [...nodeFlags, '--import', 'tsx', path.join('bench', file), ...args];
   const child = spawn(process.execPath, argv, {
     cwd: repoRoot,

@@ -4,6 +4,10 @@
  * compared with. croner only fires a job once the wall clock has reached its target (an early
  * timer re-arms), so a callback's occurrence is the whole second it runs in, as long as it runs
  * less than a second late.
+ *
+ * Argument `zone`: `none` (default) is `new Cron(pattern, fn)`, croner on the host's local
+ * time; `utc` passes `{ timezone: 'UTC' }` as the engine does for its schedules, which makes
+ * croner do its calendar arithmetic through Intl.DateTimeFormat and costs far more per fire.
  */
 import { Cron } from 'croner';
 import { benchSeconds, nextHalfSecond, progress, reportResult, sleepUntil } from './case-process.ts';
@@ -12,6 +16,7 @@ import { startCostMeter, summarise, type ProcessCost, type Summary } from './sta
 /** What the croner side reports. */
 export interface CronerSchedulerResult {
   side: 'croner';
+  zone: 'none' | 'utc';
   seconds: number;
   jobs: number;
   window: { from: number; to: number };
@@ -25,7 +30,10 @@ export interface CronerSchedulerResult {
 }
 
 const JOBS = 1000;
-const label = 'croner';
+const zone = process.argv[2] ?? 'none';
+if (zone !== 'none' && zone !== 'utc') throw new Error(`Expected the zone argument to be \`none\` or \`utc\`, got \`${zone}\``);
+const label = `croner ${zone}`;
+const options = zone === 'utc' ? { timezone: 'UTC' } : {};
 
 const seconds = benchSeconds();
 const lateness: number[] = [];
@@ -35,8 +43,7 @@ let from = Infinity;
 let to = -Infinity;
 
 const jobs = Array.from({ length: JOBS }, (_, index) =>
-  // Same zone as the engine's schedules, so both sides do the same calendar arithmetic.
-  new Cron('* * * * * *', { timezone: 'UTC' }, () => {
+  new Cron('* * * * * *', options, () => {
     const now = Date.now();
     const occurrence = Math.floor(now / 1000) * 1000;
     if (occurrence <= from || occurrence >= to) return;
@@ -46,7 +53,7 @@ const jobs = Array.from({ length: JOBS }, (_, index) =>
     lateness.push(now - occurrence);
   }),
 );
-progress(label, `${JOBS} croner jobs ('* * * * * *', timezone UTC), callbacks record lateness in memory only`);
+progress(label, `${JOBS} croner jobs ('* * * * * *', ${zone === 'utc' ? "timezone 'UTC'" : 'no timezone'}), callbacks record lateness in memory only`);
 
 from = nextHalfSecond(1000);
 to = from + seconds * 1000;
@@ -59,6 +66,7 @@ for (const job of jobs) job.stop();
 
 const result: CronerSchedulerResult = {
   side: 'croner',
+  zone,
   seconds,
   jobs: JOBS,
   window: { from, to },

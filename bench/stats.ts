@@ -37,6 +37,8 @@ export interface ProcessCost {
   cpuSecondsTotal: number;
   /** Peak resident set size of the child, MiB (process.resourceUsage().maxRSS). */
   peakRssMiB: number;
+  /** The machine's 1-minute load average at the end of the window: other work skews figures. */
+  loadAverage: number;
 }
 
 /** Starts measuring CPU; call the returned function at the end of the measured window. */
@@ -48,7 +50,8 @@ export function startCostMeter(): () => ProcessCost {
     return {
       cpuSeconds: (window.user + window.system) / 1e6,
       cpuSecondsTotal: (total.user + total.system) / 1e6,
-      peakRssMiB: (process.resourceUsage().maxRSS * 1024) / (1024 * 1024),
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      loadAverage: os.loadavg()[0] ?? NaN,
     };
   };
 }

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { NotFoundError, ValidationError } from './engine/errors.ts';
 import { DataFolderBusyError } from './engine/store/lease.ts';
 import { createContext, UsageError, type CliContext } from './cli/context.ts';
+import { config, testNotify } from './cli/notify-commands.ts';
 import { cancel, runs, show, trigger } from './cli/run-commands.ts';
 import { exportFile, importFile, list, next, setPaused, validate } from './cli/schedule-commands.ts';
 import { serve } from './cli/serve.ts';
@@ -26,6 +27,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   pause: { run: setPaused(true), usage: 'pause NAME                           skip cron occurrences until resumed' },
   resume: { run: setPaused(false), usage: 'resume NAME' },
   next: { run: next, usage: 'next CRON [--tz ZONE] [--from ISO] [--count N] [--json]' },
+  config: { run: config, usage: 'config get [KEY] | config set KEY VALUE   read or change a setting (smtp.host)' },
+  'test-notify': { run: testNotify, usage: 'test-notify [--email ADDR] [--webhook NAME]   send a test message' },
 };
 
 const OPTIONS = {
@@ -43,6 +46,8 @@ const OPTIONS = {
   count: { type: 'string' },
   timeout: { type: 'string' },
   param: { type: 'string', multiple: true },
+  email: { type: 'string' },
+  webhook: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -61,7 +66,7 @@ export async function main(argv: string[], io = { out: (t: string) => console.lo
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    io.err(`batchlight: ${(error as Error).message}`);
+    io.err(`batchlight: ${(error as Error).message}\n${usage()}`);
     return 2;
   }
   const [name, ...positionals] = parsed.positionals;

@@ -3,6 +3,7 @@
  * they go through the store (that engine starts the run within a second); otherwise `trigger`
  * runs the job in this process.
  */
+import { DataFolderBusyError, type LeaseHolder } from '../engine/store/lease.ts';
 import { RUN_STATUSES, type Run, type RunStatus } from '../engine/types.ts';
 import { intFlag, required, UsageError, type CliContext } from './context.ts';
 import { RUN_HEADERS, runJson, runRow, table } from './format.ts';
@@ -27,33 +28,79 @@ function printRun(ctx: CliContext, run: Run): void {
 /** `trigger NAME [--wait] [--json] [--param N=V] [--timeout S]`. */
 export async function trigger(ctx: CliContext): Promise<number> {
   const name = required(ctx, 0, 'NAME (the schedule to run)');
-  const engine = ctx.engine();
-  const serving = ctx.servingEngine();
   const timeout = ctx.flags.timeout === undefined ? undefined : intFlag(ctx, 'timeout', 0);
+  const parameters = parameterFlags(ctx);
+  const wait = ctx.flags.wait === true;
+  const engine = ctx.engine();
+  let chainId: string | undefined;
+  const runFilter = (r: Run) => r.chainId === chainId && (wait || r.id === chainId);
+  // With no engine serving the folder, take it before admitting the run: starting records runs a
+  // crashed engine left `running` as interrupted, so they cannot block this one (overlap: skip).
+  let holder = ctx.servingEngine() ?? (await startHere(ctx, runFilter));
   const run = engine.trigger(name, {
     triggeredBy: `cli:${process.env.USERNAME ?? process.env.USER ?? 'unknown'}`,
-    parameters: parameterFlags(ctx),
+    parameters,
     timeoutSeconds: timeout,
   });
+  chainId = run.chainId;
   if (run.status === 'skipped') {
     printRun(ctx, run);
     return 1;
   }
-  const wait = ctx.flags.wait === true;
-  if (serving) {
-    if (!wait) {
-      ctx.err(`Queued run ${run.id}; the engine serving this folder (pid ${serving.pid}) will start it`);
-      printRun(ctx, run);
-      return 0;
+  while (holder) {
+    const followed = await followHolder(ctx, run, wait);
+    if (followed) {
+      if (!wait) ctx.err(`Run ${run.id} was started by the engine serving this folder (pid ${holder.pid})`);
+      printRun(ctx, followed);
+      return !wait || followed.status === 'succeeded' ? 0 : 1;
     }
-    const last = await engine.waitForChain(run.id);
-    printRun(ctx, last);
-    return last.status === 'succeeded' ? 0 : 1;
+    holder = await startHere(ctx, runFilter);
   }
-  await engine.start({ scheduling: false, runFilter: (r) => r.chainId === run.chainId && (wait || r.id === run.id) });
-  const last = wait ? await engine.waitForChain(run.id) : await waitForRun(ctx, run.id);
-  printRun(ctx, last);
-  return !wait || last.status === 'succeeded' ? 0 : 1;
+  // Ctrl+C or SIGTERM while the job runs here: cancel it, so its process tree (detached, so the
+  // terminal's signal misses it) ends and the run is recorded, instead of staying `running`.
+  const interrupt = (signal: NodeJS.Signals) => {
+    for (const r of engine.listRuns({ chainId: run.chainId, limit: 1000 })) {
+      if (r.status === 'queued' || r.status === 'running') engine.cancel(r.id, `cli:${signal}`);
+    }
+  };
+  process.once('SIGINT', interrupt).once('SIGTERM', interrupt);
+  try {
+    const last = wait ? await engine.waitForChain(run.id) : await waitForRun(ctx, run.id);
+    printRun(ctx, last);
+    return !wait || last.status === 'succeeded' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', interrupt).off('SIGTERM', interrupt);
+  }
+}
+
+/**
+ * Starts the engine in this process to run one trigger's chain. If another process took the
+ * folder first (another `trigger`, or a `serve` just starting), returns that holder instead.
+ */
+async function startHere(ctx: CliContext, runFilter: (run: Run) => boolean): Promise<LeaseHolder | undefined> {
+  try {
+    await ctx.engine().start({ scheduling: false, runFilter });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof DataFolderBusyError)) throw error;
+    return error.holder;
+  }
+}
+
+/**
+ * Follows a run left to the engine holding the folder: until it has started, or with --wait until
+ * its retry chain has ended. Undefined when the holder lets go first: it may be another `trigger`
+ * running only its own job in-process, which never starts ours, so the caller runs it here.
+ */
+async function followHolder(ctx: CliContext, run: Run, wait: boolean): Promise<Run | undefined> {
+  for (;;) {
+    const chain = ctx.engine().listRuns({ chainId: run.chainId, limit: 1000 });
+    const last = chain.reduce((a, b) => (b.attempt > a.attempt ? b : a));
+    const ended = last.status !== 'queued' && last.status !== 'running';
+    if (ended || (!wait && last.status !== 'queued')) return last;
+    if (!ctx.servingEngine()) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 async function waitForRun(ctx: CliContext, runId: string): Promise<Run> {

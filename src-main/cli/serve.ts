@@ -17,11 +17,15 @@ export async function serve(ctx: CliContext): Promise<number> {
   const engine = createEngine({ dataDir, logger });
   holder.redact = (t) => engine.store.redactor.redact(t);
   await engine.start();
-  ctx.out(`Batchlight is serving ${dataDir} (pid ${process.pid}); logs in ${paths.logs}. Press Ctrl+C to stop.`);
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
-      if (stopping) return;
+      if (stopping) {
+        // A second Ctrl+C: stop now. process.exit runs the hook that kills every job tree still
+        // running (a signal's default action would skip it and leave the jobs orphaned).
+        ctx.err(`${signal} received again: exiting now; running jobs are ended and recorded as interrupted at the next start`);
+        process.exit(1);
+      }
       stopping = true;
       ctx.out(`${signal} received: stopping (running jobs get the grace period)…`);
       engine.stop().then(
@@ -32,7 +36,10 @@ export async function serve(ctx: CliContext): Promise<number> {
         },
       );
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    // Only now: whoever waits for this line may signal at once, and without a listener the
+    // signal's default action would kill the process with no graceful stop.
+    ctx.out(`Batchlight is serving ${dataDir} (pid ${process.pid}); logs in ${paths.logs}. Press Ctrl+C to stop.`);
   });
 }

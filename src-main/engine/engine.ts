@@ -10,6 +10,7 @@ import type { ScheduleFile } from './config/validate.ts';
 import { NotFoundError, toError } from './errors.ts';
 import { EngineEvents, type EngineState, type ScheduleChange } from './events.ts';
 import { silentLogger, type Logger } from './logger.ts';
+import { createNotifier, type Notifier, type NotifierOptions } from './notify/notifier.ts';
 import type { QueryResolver } from './params/values.ts';
 import { createProcessRunner } from './runners/process-runner.ts';
 import type { Runner } from './runners/runner.ts';
@@ -40,6 +41,8 @@ export interface EngineOptions {
   /** How often to look for changes written by another process, ms. */
   pollMs?: number;
   secretOptions?: SecretBoxOptions;
+  /** E-mail and webhook notifications while started: on by default; `false` turns them off. */
+  notifications?: false | Pick<NotifierOptions, 'delivery' | 'closeTimeoutMs'>;
 }
 
 export interface TriggerOptions {
@@ -104,6 +107,7 @@ export function createEngine(options: EngineOptions = {}) {
   let serving = false;
   let scheduling = false;
   let ticker: Ticker | undefined;
+  let notifier: Notifier | undefined;
   let maintenance: TimerHandle | undefined;
   let lastVersion = 0;
   let lastHeartbeat = 0;
@@ -199,6 +203,7 @@ export function createEngine(options: EngineOptions = {}) {
       acquireLease(store.db, { owner, host, pid: process.pid, startedAt: clock.now(), heartbeatAt: clock.now() }, store.dataDir);
       serving = true;
       scheduling = startOptions.scheduling ?? true;
+      if (options.notifications !== false) notifier = createNotifier({ ...options.notifications, store, events, clock, logger, host });
       const recovered = dispatcher.recoverInterrupted();
       if (recovered.length) logger.warn(`${recovered.length} runs were interrupted by an unexpected stop; their retry policies apply`);
       lastVersion = dataVersion(store.db);
@@ -231,6 +236,8 @@ export function createEngine(options: EngineOptions = {}) {
       dispatcher.close();
       const graceMs = stopOptions.graceMs ?? store.settings.engine().graceSeconds * 1000;
       if (!(await dispatcher.drain(graceMs))) await dispatcher.abortAll();
+      await notifier?.close();
+      notifier = undefined;
       serving = false;
       releaseLease(store.db, owner);
       events.emit('engine.state', state());

@@ -28,7 +28,7 @@ export interface ImportSummary {
 }
 
 /** The settings keys a schedule file may carry, in export order. */
-const SETTINGS_KEYS = ['smtp', 'webhooks', 'notify', 'concurrency', 'heartbeatSeconds', 'graceSeconds', 'retentionDays', 'outputCapBytes', 'allowedExecutables'] as const;
+const SETTINGS_KEYS = ['smtp', 'webhooks', 'notify', 'concurrency', 'heartbeatSeconds', 'graceSeconds', 'retentionDays', 'outputCapBytes', 'allowedExecutables', 'notifyFloodMinutes'] as const;
 
 /** The spec part of a stored schedule (what a file holds). */
 export function toSpec(schedule: Schedule): ScheduleSpec {

@@ -1,14 +1,17 @@
 /**
  * End-to-end helpers for the `batchlight` command: run the real `node bin/batchlight.mjs` with an
  * argument array, write schedule files, start `serve` as a child process (always killed after
- * the test, its jobs' process groups too), and poll the CLI until a condition holds.
+ * the test, its jobs' process groups too), seed or watch the store directly where the CLI is not
+ * the subject (every CLI start costs about a second of TypeScript loading), and poll.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { execa, type ResultPromise } from 'execa';
-import { onCleanup, tempDir } from '../helpers/engine-harness.ts';
+import { parseScheduleFileText } from '../../src-main/engine/config/validate.ts';
+import { createEngine, type Engine } from '../../src-main/engine/engine.ts';
+import { makeEngine, onCleanup, tempDir } from '../helpers/engine-harness.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The real entry point, as `npm i -g` would run it. */
@@ -55,6 +58,21 @@ export async function cli(args: string[], timeoutMs = 20_000): Promise<CliResult
   return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** Starts `batchlight ...args` without waiting; killed after the test if still running. */
+export function spawnCli(args: string[]): { pid: number; result: Promise<CliResult> } {
+  const child = execa(process.execPath, [BIN, ...args], { cwd: ROOT, reject: false, stdin: 'ignore' });
+  let alive = true;
+  const result = child.then((r) => {
+    alive = false;
+    return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+  });
+  onCleanup(async () => {
+    if (alive) child.kill('SIGKILL');
+    await result;
+  });
+  return { pid: child.pid!, result };
+}
+
 /** Runs a command that must succeed and parses its JSON output. */
 export async function cliJson<T>(args: string[]): Promise<T> {
   const result = await cli(args);
@@ -79,6 +97,26 @@ export function writeScheduleFile(dir: string, content: unknown, name = 'schedul
   return file;
 }
 
+/** Imports a schedule file straight into the store, for tests whose subject is not `import`. */
+export async function seed(dataDir: string, content: unknown): Promise<void> {
+  const parsed = parseScheduleFileText(JSON.stringify(content));
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  const engine = createEngine({ dataDir });
+  try {
+    engine.importFile(parsed.value);
+  } finally {
+    await engine.stop();
+  }
+}
+
+/**
+ * A not-started engine on the folder, to poll the store cheaply while `serve` or the CLI works,
+ * and to check what the CLI cannot show (stored secrets). Closed after the test.
+ */
+export function storeView(dataDir: string): Engine {
+  return makeEngine({ dataDir });
+}
+
 /** A schedule running `node -e script args...`; its cron does not fire during a test unless given. */
 export function nodeSchedule(name: string, script: string, extra: Record<string, unknown> = {}, args: string[] = []): Record<string, unknown> {
   return {
@@ -93,8 +131,10 @@ export function nodeSchedule(name: string, script: string, extra: Record<string,
 /**
  * A job that writes `{ pid, ppid, grandchild }` to the file given as its first argument, then
  * waits (bounded, so a leaked one ends by itself). It starts a grandchild in its process group.
+ * Given `quick` as its second argument it exits 0 at once instead.
  */
 export const LONG_JOB_SCRIPT = [
+  "if (process.argv[2] === 'quick') process.exit(0);",
   "const { spawn } = require('child_process');",
   "const g = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });",
   "require('fs').writeFileSync(process.argv[1], JSON.stringify({ pid: process.pid, ppid: process.ppid, grandchild: g.pid }));",
@@ -155,6 +195,15 @@ export async function startServe(dataDir: string, timeoutMs = 20_000): Promise<S
   return { pid: child.pid!, output: () => text, exited };
 }
 
+/** Ends a job's whole process group (a job the test left behind on purpose or by failing). */
+export function killProcessGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
+}
+
 /** Kills the process group of every run the store still shows as running (after a failed test). */
 function killLeftoverJobs(dataDir: string): void {
   const file = path.join(dataDir, 'batchlight.db');
@@ -162,26 +211,9 @@ function killLeftoverJobs(dataDir: string): void {
   const db = new Database(file);
   try {
     const rows = db.prepare<[], { pid: number }>("SELECT pid FROM runs WHERE status = 'running' AND pid IS NOT NULL").all();
-    for (const { pid } of rows) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Already gone: nothing left to end.
-      }
-    }
+    for (const { pid } of rows) killProcessGroup(pid);
   } finally {
     db.close();
-  }
-}
-
-/** Polls an async probe until it returns a value that is not undefined/false. */
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -47,7 +47,7 @@ describe('openDatabase', () => {
     first.close();
     const again = openDatabase(file);
     expect(again.prepare('SELECT value FROM settings').get()).toEqual({ value: '4' });
-    expect(again.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    expect(again.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
   });
 
   it('dataVersion changes when another connection commits', () => {

@@ -29,6 +29,8 @@ export interface SettingsPatch extends Partial<EngineSettings> {
   smtp?: SmtpSettings;
   webhooks?: WebhookSettings[];
   notify?: { defaultTo?: string[] };
+  /** At most one message per schedule, event and channel in this many minutes (default 10). */
+  notifyFloodMinutes?: number;
 }
 
 /** A named database connection that SQL jobs and parameter queries refer to. */
@@ -78,6 +80,7 @@ export const settingsSchema = strictObject(
     retentionDays: intIn(1, 36_500).optional(),
     outputCapBytes: intIn(1024, 1024 * 1024 * 1024).optional(),
     allowedExecutables: list(nonEmptyString('a non-empty path', 32_767), 'an array of executable paths').optional(),
+    notifyFloodMinutes: intIn(0, 1440).optional(),
   },
   'a settings object',
 );

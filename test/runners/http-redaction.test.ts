@@ -1,0 +1,87 @@
+/**
+ * Credentials of HTTP jobs stay out of everything Batchlight writes: the run rows, the output
+ * files, the log file and the database, even when the API echoes them back.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpRunner } from '../../src-main/engine/runners/http-runner.ts';
+import { createHostLogger } from '../../src-main/logging.ts';
+import { makeEngine, scheduleSpec, tempDir, waitForEnd } from '../helpers/engine-harness.ts';
+import { json, startServer, type TestServer } from '../fixtures/http/server.ts';
+
+const SECRETS = {
+  token: 'tok-http-5f1e2d3c4b5a',
+  password: 'basic-pw-0a9b8c7d',
+  basicEncoded: Buffer.from('svc:basic-pw-0a9b8c7d').toString('base64'),
+  apiKey: 'qkey-77e1c0ffee',
+  header: 'hdr-sig-31415926',
+  parameter: 'param-pin-27182818',
+};
+
+let server: TestServer;
+beforeAll(async () => {
+  // Echoes the request back, as a careless API (or a debugging endpoint) would.
+  server = await startServer((req, res) =>
+    json(res, req.url.startsWith('/fail') ? 500 : 200, { url: req.url, headers: req.headers, body: req.body }),
+  );
+});
+afterAll(() => server.close());
+
+function filesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name));
+}
+
+describe('http runner: redaction', () => {
+  it('no credential appears in the run rows, output files, log file or database', async () => {
+    const dataDir = tempDir();
+    const holder = { redact: (text: string) => text };
+    const logger = createHostLogger({ logsDir: path.join(dataDir, 'logs'), redact: (t) => holder.redact(t), level: 'debug' });
+    const runner = createHttpRunner({ environment: {} });
+    const engine = makeEngine({ dataDir, logger, runners: [runner] });
+    holder.redact = (text) => engine.store.redactor.redact(text);
+    const parameters = [{ name: 'Pin', type: 'string', value: SECRETS.parameter, secret: true }];
+    const body = '{"pin":"{Pin}"}';
+    const jobs = {
+      bearer: { url: `${server.url}/ok`, method: 'POST', body, auth: { type: 'bearer', token: SECRETS.token } },
+      basic: { url: `${server.url}/fail`, auth: { type: 'basic', username: 'svc', password: SECRETS.password } },
+      query: {
+        url: `${server.url}/ok?pin={Pin}`,
+        headers: { 'X-Signature': SECRETS.header },
+        secretHeaders: ['X-Signature'],
+        auth: { type: 'apiKey', name: 'key', value: SECRETS.apiKey, in: 'query' },
+      },
+    };
+    for (const [name, job] of Object.entries(jobs)) {
+      engine.saveSchedule(scheduleSpec({ name, parameters, job: { type: 'http', ...job } }));
+    }
+    await engine.start();
+    const runs = [];
+    for (const name of Object.keys(jobs)) runs.push(await waitForEnd(engine, engine.trigger(name).id));
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'failed', 'succeeded']);
+    // The echo really carried the credentials back: what is checked below was at risk.
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRETS.token}`);
+    expect(runs[1]!.errorDetail).toContain('"authorization":"Basic ***"');
+    const output = (await engine.readOutput(runs[2]!.id, 'stdout')).text;
+    expect(output).toContain(`> GET ${server.url}/ok?pin=***&key=*** HTTP/1.1`);
+    expect(output).toContain('> X-Signature: ***');
+    await runner.close();
+    await engine.stop({ graceMs: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const rows = JSON.stringify(runs);
+    const files = filesUnder(dataDir).filter((f) => !f.endsWith('secret.key'));
+    expect(files.filter((f) => f.endsWith('.stdout.log'))).toHaveLength(3);
+    expect(files.some((f) => f.endsWith('batchlight.log'))).toBe(true);
+    for (const [kind, secret] of Object.entries(SECRETS)) {
+      expect(rows.includes(secret), `${kind} found in a run row`).toBe(false);
+      for (const file of files) {
+        const bytes = fs.readFileSync(file).toString('latin1');
+        expect(bytes.includes(secret), `${kind} found in ${path.relative(dataDir, file)}`).toBe(false);
+      }
+    }
+  });
+});
