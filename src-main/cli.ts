@@ -9,6 +9,7 @@ import { DataFolderBusyError } from './engine/store/lease.ts';
 import { createContext, UsageError, type CliContext } from './cli/context.ts';
 import { config, testNotify } from './cli/notify-commands.ts';
 import { cancel, runs, show, trigger } from './cli/run-commands.ts';
+import { testConnection } from './cli/sql-commands.ts';
 import { exportFile, importFile, list, next, setPaused, validate } from './cli/schedule-commands.ts';
 import { serve } from './cli/serve.ts';
 
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   resume: { run: setPaused(false), usage: 'resume NAME' },
   next: { run: next, usage: 'next CRON [--tz ZONE] [--from ISO] [--count N] [--json]' },
   config: { run: config, usage: 'config get [KEY] | config set KEY VALUE   read or change a setting (smtp.host)' },
+  'test-connection': { run: testConnection, usage: 'test-connection NAME [--timeout S] [--json]   connect; say what failed' },
   'test-notify': { run: testNotify, usage: 'test-notify [--email ADDR] [--webhook NAME]   send a test message' },
 };
 

@@ -5,6 +5,8 @@
  */
 import { DataFolderBusyError, type LeaseHolder } from '../engine/store/lease.ts';
 import { RUN_STATUSES, type Run, type RunStatus } from '../engine/types.ts';
+import { notificationsOf } from '../engine/notify/history.ts';
+import { notificationJson, notificationLines } from './notify-commands.ts';
 import { intFlag, required, UsageError, type CliContext } from './context.ts';
 import { RUN_HEADERS, runJson, runRow, table } from './format.ts';
 
@@ -135,13 +137,18 @@ export async function show(ctx: CliContext): Promise<number> {
   const id = required(ctx, 0, 'RUN_ID');
   const engine = ctx.engine();
   const run = engine.getRun(id);
+  const notifications = notificationsOf(engine.store, id);
   if (ctx.flags.json) {
-    ctx.out(JSON.stringify(runJson(run), null, 2));
+    ctx.out(JSON.stringify({ ...runJson(run), notifications: notifications.map(notificationJson) }, null, 2));
   } else {
     const json = runJson(run);
     for (const [key, value] of Object.entries(json)) {
       if (value === null || value === undefined) continue;
       ctx.out(`${key.padEnd(13)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+    }
+    if (notifications.length) {
+      ctx.out('notifications');
+      for (const line of notificationLines(notifications)) ctx.out(`  ${line}`);
     }
   }
   if (ctx.flags.output) {

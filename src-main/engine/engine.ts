@@ -12,7 +12,7 @@ import { EngineEvents, type EngineState, type ScheduleChange } from './events.ts
 import { silentLogger, type Logger } from './logger.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from './notify/notifier.ts';
 import type { QueryResolver } from './params/values.ts';
-import { createProcessRunner } from './runners/process-runner.ts';
+import { createBuiltInRunners } from './runners/built-in.ts';
 import type { Runner } from './runners/runner.ts';
 import { admitRun } from './runs/admission.ts';
 import { Dispatcher } from './runs/dispatcher.ts';
@@ -77,9 +77,9 @@ export function createEngine(options: EngineOptions = {}) {
   const owner = randomUUID();
   const store: Store = openStore(options.dataDir, options.secretOptions);
   const events = new EngineEvents(logger);
+  const builtIn = createBuiltInRunners(store, clock, logger);
   const runners = new Map<JobType, Runner>();
-  runners.set('process', createProcessRunner({ allowedExecutables: () => store.settings.engine().allowedExecutables }) as Runner);
-  for (const runner of options.runners ?? []) runners.set(runner.type, runner);
+  for (const runner of [...builtIn.runners, ...(options.runners ?? [])]) runners.set(runner.type, runner);
 
   const pausedAll = () => store.settings.get<boolean>('pausedAll') === true;
   const dispatcher = new Dispatcher({
@@ -97,7 +97,7 @@ export function createEngine(options: EngineOptions = {}) {
       runners,
       runsDir: store.paths.runs,
       redact: (text) => store.redactor.redact(text),
-      resolveQuery: options.resolveQuery,
+      resolveQuery: options.resolveQuery ?? builtIn.sql.resolveQuery,
     },
     random: options.random ?? Math.random,
     onRetryQueued: () => aim(),
@@ -117,7 +117,7 @@ export function createEngine(options: EngineOptions = {}) {
     serving,
     pausedAll: pausedAll(),
     running: dispatcher.runningCount,
-    queued: store.runs.withStatus('queued').length,
+    queued: store.runs.queuedCount(),
   });
 
   const announce = (rows: Run[]) => {
@@ -227,6 +227,7 @@ export function createEngine(options: EngineOptions = {}) {
      */
     async stop(stopOptions: { graceMs?: number } = {}): Promise<void> {
       if (!serving) {
+        await builtIn.close();
         store.close();
         return;
       }
@@ -236,7 +237,7 @@ export function createEngine(options: EngineOptions = {}) {
       dispatcher.close();
       const graceMs = stopOptions.graceMs ?? store.settings.engine().graceSeconds * 1000;
       if (!(await dispatcher.drain(graceMs))) await dispatcher.abortAll();
-      await notifier?.close();
+      await Promise.all([notifier?.close(), builtIn.close()]);
       notifier = undefined;
       serving = false;
       releaseLease(store.db, owner);
@@ -246,6 +247,12 @@ export function createEngine(options: EngineOptions = {}) {
     },
 
     state,
+
+    /** Per-host HTTP circuit breakers that are open or half-open, for the tray and UI. */
+    circuitStates: () => builtIn.http.circuitStates(),
+
+    /** Connects to a named connection and says plainly what failed. */
+    testConnection: (name: string, timeoutSeconds?: number) => builtIn.sql.testConnection(name, { timeoutSeconds }),
 
     importFile(file: ScheduleFile, importOptions: { replace?: boolean } = {}): ImportSummary {
       const summary = importScheduleFile(store, file, { replace: importOptions.replace, now: clock.now() });

@@ -50,7 +50,8 @@ export async function resolveRunValues(
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const cause = toError(error);
-        throw new Error(`Failed to resolve parameter '${parameter.name}' on '${parameter.query.connection}': ${cause.message}`, { cause });
+        const message = `Failed to resolve parameter '${parameter.name}' on '${parameter.query.connection}': ${cause.message}`;
+        throw cause instanceof NonRetryableError ? new NonRetryableError(message, { cause }) : new Error(message, { cause });
       }
       continue;
     }

@@ -94,6 +94,7 @@ export function createRunsRepo(
     `SELECT MIN(due_at) AS due FROM runs WHERE status = 'queued'`,
   );
   const byStatusStmt = db.prepare<[RunStatus], RunRow>('SELECT * FROM runs WHERE status = ?');
+  const queuedCountStmt = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM runs WHERE status = 'queued'`);
   const cancelRequestedStmt = db.prepare<[], RunRow>(
     `SELECT * FROM runs WHERE cancel_requested = 1 AND status IN ('queued', 'running')`,
   );
@@ -103,7 +104,7 @@ export function createRunsRepo(
        FROM runs WHERE schedule_id = ? AND status IN ('queued', 'running')`,
   );
   const activeRunStmt = db.prepare<[string], { id: string; status: RunStatus }>(
-    `SELECT id, status FROM runs WHERE schedule_id = ? AND status IN ('running', 'queued')
+    `SELECT id, status FROM runs WHERE schedule_id = ? AND status IN ('queued', 'running')
       ORDER BY status = 'running' DESC, created_at LIMIT 1`,
   );
   const chainStartStmt = db.prepare<[string], { first: number | null }>(
@@ -194,6 +195,9 @@ export function createRunsRepo(
     /** The earliest due time of any queued run. */
     nextDueAt(): number | null {
       return nextDueStmt.get()?.due ?? null;
+    },
+    queuedCount(): number {
+      return queuedCountStmt.get()?.n ?? 0;
     },
     withStatus(status: RunStatus): Run[] {
       return byStatusStmt.all(status).map(toRun);
