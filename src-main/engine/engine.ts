@@ -85,7 +85,7 @@ export function createEngine(options: EngineOptions = {}) {
   const dispatcher = new Dispatcher({
     db: store.db,
     runs: store.runs,
-    schedules: store.schedules,
+    scheduleById: (id) => (scheduling ? loop.scheduleOf(id) : undefined) ?? store.schedules.getById(id),
     clock,
     logger,
     events,

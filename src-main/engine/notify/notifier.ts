@@ -71,6 +71,22 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const inFlight = new Set<Promise<void>>();
   const watches = new Map<string, AbortController>();
 
+  // Runs end by the thousand; a schedule is read at most once a second (and afresh after any
+  // schedule change), so a run without notifications costs almost nothing.
+  const fresh = new Map<string, { value: unknown; at: number }>();
+  const cached = <T>(key: string, read: () => T): T => {
+    const hit = fresh.get(key);
+    const at = performance.now();
+    if (hit && at - hit.at < 1000) return hit.value as T;
+    const value = read();
+    fresh.set(key, { value, at });
+    return value;
+  };
+  const scheduleOf = (id: string) => cached(`schedule:${id}`, () => store.schedules.getById(id));
+  const mayNotify = (schedule: Schedule | undefined) =>
+    schedule !== undefined &&
+    (schedule.notify?.email !== undefined || schedule.notify?.webhook !== undefined || (store.settings.get<{ defaultTo?: string[] }>('notify')?.defaultTo?.length ?? 0) > 0);
+
   const abandoned = repo.failPending('Batchlight stopped before this notification was sent');
   if (abandoned) logger.warn(`${abandoned} notifications were left unsent by an unexpected stop`);
 
@@ -83,8 +99,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
   /** Decides, stores and starts sending what `run` calls for. */
   const notify = (run: Run, raised: NotifyEvent[], willRetry = false) => {
     if (raised.length === 0 || stop.signal.aborted) return;
-    const schedule = store.schedules.getById(run.scheduleId);
-    if (!schedule) return;
+    const schedule = scheduleOf(run.scheduleId);
+    if (!schedule || !mayNotify(schedule)) return;
     let settings: NotifySettings;
     try {
       settings = readNotifySettings(store);
@@ -148,7 +164,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   /** Arms the long-running check for a run that just started, when its schedule asks for one. */
   const watch = (run: Run) => {
-    const schedule = store.schedules.getById(run.scheduleId);
+    const schedule = scheduleOf(run.scheduleId);
     const seconds = schedule?.notify?.longRunningSeconds;
     if (!schedule || seconds === undefined || !listensTo(schedule.notify, 'long_running')) return;
     const controller = new AbortController();
@@ -167,12 +183,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   const onFinished = (run: Run) => {
     unwatch(run);
+    if (!mayNotify(scheduleOf(run.scheduleId))) return;
     const retryQueued = FAILED_STATUSES.has(run.status) && store.runs.list({ chainId: run.chainId, limit: 1000 }).some((r) => r.attempt === run.attempt + 1);
     const previous = run.status === 'succeeded' ? repo.previousOutcome(run.scheduleId, run.id, run.finishedAt ?? clock.now()) : undefined;
     notify(run, finishedEvents(run, { retryQueued, previous }), retryQueued);
   };
 
   const unsubscribe = [
+    events.on('schedule.changed', () => fresh.clear()),
     events.on('run.started', watch),
     events.on('run.finished', onFinished),
     events.on('run.skipped', (run) => notify(run, skippedEvents(run))),

@@ -68,11 +68,13 @@ export function skippedRun(
 /** Why the overlap policy refuses another run right now, or null if it may be queued. */
 export function overlapRefusal(schedule: Schedule, runs: RunsRepo): string | null {
   const { running, waiting } = runs.activeCounts(schedule.id);
-  const active = runs.activeRun(schedule.id);
-  const which = active ? `run ${active.id} is ${active.status === 'running' ? 'still running' : 'waiting to run'}` : '';
   switch (schedule.overlap) {
-    case 'skip':
-      return running + waiting > 0 ? `Skipped because ${which} (overlap: skip)` : null;
+    case 'skip': {
+      if (running + waiting === 0) return null;
+      const active = runs.activeRun(schedule.id);
+      const which = active ? `run ${active.id} is ${active.status === 'running' ? 'still running' : 'waiting to run'}` : 'another run is active';
+      return `Skipped because ${which} (overlap: skip)`;
+    }
     case 'queue':
       return waiting > 0 ? `Skipped because a run is already waiting behind ${running} running (overlap: queue)` : null;
     case 'parallel': {

@@ -10,7 +10,6 @@ import { RunCancelledError, toError } from '../errors.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { RunsRepo } from '../store/runs-repo.ts';
-import type { SchedulesRepo } from '../store/schedules-repo.ts';
 import type { EngineSettings, Run, Schedule } from '../types.ts';
 import { mayStart, newRun } from './admission.ts';
 import { executeRun, SHUTDOWN, type ExecutionResult, type ExecutorDeps } from './executor.ts';
@@ -19,7 +18,8 @@ import { decideRetry } from './retry-policy.ts';
 export interface DispatcherDeps {
   db: Database;
   runs: RunsRepo;
-  schedules: SchedulesRepo;
+  /** The current schedule for an id (the engine serves it from memory when it can). */
+  scheduleById: (id: string) => Schedule | undefined;
   clock: Clock;
   logger: Logger;
   events: EngineEvents;
@@ -87,28 +87,34 @@ export class Dispatcher {
   /** One dispatch pass: starts every due run the limits allow. */
   dispatchNow(): void {
     if (!this.#accepting) return;
-    const { runs, clock } = this.#deps;
-    let free = this.#deps.settings().concurrency - this.#active.size;
+    const { runs, clock, db } = this.#deps;
+    const settings = this.#deps.settings();
+    let free = settings.concurrency - this.#active.size;
     if (free <= 0) return;
     const perSchedule = new Map<string, number>();
     for (const a of this.#active.values()) perSchedule.set(a.schedule.id, (perSchedule.get(a.schedule.id) ?? 0) + 1);
     const schedules = new Map<string, Schedule | undefined>();
-    for (const run of runs.due(clock.now())) {
-      if (free <= 0) break;
-      if (this.#filter && !this.#filter(run)) continue;
-      if (run.cancelRequested) {
-        this.#cancelQueued(run, run.triggeredBy ?? 'request');
-        continue;
+    const starting: Array<{ schedule: Schedule; run: Run }> = [];
+    // One transaction marks the whole pass started: one commit instead of one per run.
+    db.transaction(() => {
+      for (const run of runs.due(clock.now())) {
+        if (free <= 0) break;
+        if (this.#filter && !this.#filter(run)) continue;
+        if (run.cancelRequested) {
+          this.#cancelQueued(run, run.triggeredBy ?? 'request');
+          continue;
+        }
+        if (!schedules.has(run.scheduleId)) schedules.set(run.scheduleId, this.#deps.scheduleById(run.scheduleId));
+        const schedule = schedules.get(run.scheduleId);
+        if (!schedule || !mayStart(schedule, perSchedule.get(schedule.id) ?? 0)) continue;
+        const now = clock.now();
+        if (!runs.markStarted(run.id, now, this.#deps.host)) continue;
+        free -= 1;
+        perSchedule.set(schedule.id, (perSchedule.get(schedule.id) ?? 0) + 1);
+        starting.push({ schedule, run: { ...run, status: 'running', startedAt: now, heartbeatAt: now, host: this.#deps.host } });
       }
-      if (!schedules.has(run.scheduleId)) schedules.set(run.scheduleId, this.#deps.schedules.getById(run.scheduleId));
-      const schedule = schedules.get(run.scheduleId);
-      if (!schedule || !mayStart(schedule, perSchedule.get(schedule.id) ?? 0)) continue;
-      const now = clock.now();
-      if (!runs.markStarted(run.id, now, this.#deps.host)) continue;
-      free -= 1;
-      perSchedule.set(schedule.id, (perSchedule.get(schedule.id) ?? 0) + 1);
-      this.#start(schedule, { ...run, status: 'running', startedAt: now, heartbeatAt: now, host: this.#deps.host });
-    }
+    }).immediate();
+    for (const { schedule, run } of starting) this.#start(schedule, run, settings.outputCapBytes);
   }
 
   /**
@@ -152,7 +158,7 @@ export class Dispatcher {
    * once at start, before anything is dispatched.
    */
   recoverInterrupted(): Run[] {
-    const { runs, schedules, clock } = this.#deps;
+    const { runs, scheduleById, clock } = this.#deps;
     const recovered: Run[] = [];
     for (const run of runs.withStatus('running')) {
       const last = run.heartbeatAt ?? run.startedAt;
@@ -164,7 +170,7 @@ export class Dispatcher {
         error: `Interrupted: Batchlight stopped unexpectedly while the run was running${when}${pid}`,
         retryable: true,
       };
-      const schedule = schedules.getById(run.scheduleId);
+      const schedule = scheduleById(run.scheduleId);
       if (schedule) this.#record(schedule, run, result);
       recovered.push(run);
     }
@@ -181,12 +187,12 @@ export class Dispatcher {
     return ended;
   }
 
-  #start(schedule: Schedule, run: Run): void {
+  #start(schedule: Schedule, run: Run, outputCapBytes: number): void {
     const controller = new AbortController();
     const deps = this.#deps;
     const executorDeps: ExecutorDeps = {
       ...deps.executor,
-      outputCapBytes: deps.settings().outputCapBytes,
+      outputCapBytes,
       setPid: (runId, pid) => deps.runs.setPid(runId, pid),
     };
     const done = executeRun(executorDeps, schedule, run, controller)

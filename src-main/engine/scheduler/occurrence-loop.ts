@@ -77,6 +77,11 @@ export class OccurrenceLoop {
     return min;
   }
 
+  /** The in-memory copy of an enabled schedule, current as of the last reload. */
+  scheduleOf(scheduleId: string): Schedule | undefined {
+    return this.#entries.get(scheduleId)?.schedule;
+  }
+
   /** The next occurrence of one schedule, as planned. */
   nextDueOf(scheduleId: string): number | null {
     return this.#entries.get(scheduleId)?.nextDue ?? null;
