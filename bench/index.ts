@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- scheduler|process]`: runs the benchmark cases, each in a child process of
+ * `npm run bench [-- scheduler|process|http]`: runs the benchmark cases, each in a child process of
  * its own, one at a time; prints a table per case and a markdown summary for the README, and
  * writes every figure as JSON under the OS temp folder. Benchmarks print figures; they never
  * fail on them.
@@ -11,11 +11,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { httpAims, httpMarkdown, printHttpCase, runHttpCase, type HttpCase } from './http-bench.ts';
 import { printProcessCase, processAims, processMarkdown, runProcessCase, type ProcessCase } from './process-report.ts';
 import { printSchedulerCase, runSchedulerCase, schedulerAims, schedulerMarkdown, type SchedulerCase } from './scheduler-report.ts';
 import { machineInfo, markdownTable } from './stats.ts';
 
-const CASES = ['scheduler', 'process'];
+const CASES = ['scheduler', 'process', 'http'];
 
 const asked = process.argv.slice(2);
 for (const name of asked) {
@@ -31,6 +32,7 @@ console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join
 
 let scheduler: SchedulerCase | undefined;
 let processes: ProcessCase | undefined;
+let httpCase: HttpCase | undefined;
 if (wants('scheduler')) {
   scheduler = await runSchedulerCase();
   printSchedulerCase(scheduler);
@@ -38,6 +40,10 @@ if (wants('scheduler')) {
 if (wants('process')) {
   processes = await runProcessCase();
   printProcessCase(processes);
+}
+if (wants('http')) {
+  httpCase = await runHttpCase();
+  printHttpCase(httpCase);
 }
 
 console.log('\n## Benchmarks (markdown)\n');
@@ -49,13 +55,19 @@ if (scheduler) {
   for (const aim of schedulerAims(scheduler)) console.log(`- ${aim}`);
 }
 if (processes) {
-  console.log(`\n200 runs of \`node -e 0\`, engine against bare execa (best of ${processes.rounds})\n`);
+  console.log(`\n200 runs of \`node -e 0\`, engine against bare execa (median of ${processes.rounds} rounds)\n`);
   console.log(processMarkdown(processes));
   console.log('');
   for (const aim of processAims(processes)) console.log(`- ${aim}`);
 }
+if (httpCase) {
+  console.log('\n5,000 HTTP runs against a loopback server, 10 at a time: engine against bare fetch\n');
+  console.log(httpMarkdown(httpCase));
+  console.log('');
+  for (const aim of httpAims(httpCase)) console.log(`- ${aim}`);
+}
 
 const out = process.env.BENCH_OUT ?? path.join(os.tmpdir(), 'batchlight-bench', 'latest.json');
 fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(out, `${JSON.stringify({ startedAt, machine, scheduler, process: processes }, null, 2)}\n`);
+fs.writeFileSync(out, `${JSON.stringify({ startedAt, machine, scheduler, process: processes, http: httpCase }, null, 2)}\n`);
 console.log(`\nFigures as JSON: ${out}`);

@@ -1,7 +1,7 @@
 /**
  * Case 2 in the parent: the engine and two bare execa baselines, interleaved round by round so
- * that a burst of other work on the machine hurts every side alike; each variant's best round
- * counts.
+ * that a burst of other work on the machine hurts every side alike; each variant's median round
+ * counts (a best-of picks one lucky round and made the ratios swing on a shared machine).
  */
 import { runCase } from './case-process.ts';
 import type { ProcessBenchResult, Side } from './process-bench.ts';
@@ -9,11 +9,11 @@ import { fmt, markdownTable, textTable } from './stats.ts';
 
 type Mode = ProcessBenchResult['mode'];
 
-/** Everything case 2 measured: every round, and the best round of each variant. */
+/** Everything case 2 measured: every round, and the median round (by wall time) of each variant. */
 export interface ProcessCase {
   rounds: number;
   all: ProcessBenchResult[];
-  best: Record<Mode, Record<Side, ProcessBenchResult>>;
+  median: Record<Mode, Record<Side, ProcessBenchResult>>;
 }
 
 const MODES: Mode[] = ['sequential', 'concurrent'];
@@ -36,27 +36,29 @@ function rounds(): number {
 /** Runs case 2's children one after another, every side in turn, round by round. */
 export async function runProcessCase(): Promise<ProcessCase> {
   const n = rounds();
-  console.log(`\nCase 2: 200 runs of \`node -e 0\`, engine against bare execa, best of ${n} round(s) (BENCH_PROCESS_ROUNDS)`);
+  console.log(`\nCase 2: 200 runs of \`node -e 0\`, engine against bare execa, median of ${n} round(s) (BENCH_PROCESS_ROUNDS)`);
   const all: ProcessBenchResult[] = [];
   for (let round = 1; round <= n; round += 1) {
     for (const mode of MODES) {
       for (const side of SIDES) all.push(await runCase<ProcessBenchResult>('process-bench.ts', [side, mode]));
     }
   }
-  const bestOf = (side: Side, mode: Mode) =>
-    all.filter((r) => r.side === side && r.mode === mode).reduce((a, b) => (b.wallSeconds < a.wallSeconds ? b : a));
-  const best = Object.fromEntries(
-    MODES.map((m) => [m, Object.fromEntries(SIDES.map((s) => [s, bestOf(s, m)]))]),
-  ) as ProcessCase['best'];
-  return { rounds: n, all, best };
+  const medianOf = (side: Side, mode: Mode) => {
+    const sorted = all.filter((r) => r.side === side && r.mode === mode).sort((a, b) => a.wallSeconds - b.wallSeconds);
+    return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  };
+  const median = Object.fromEntries(
+    MODES.map((m) => [m, Object.fromEntries(SIDES.map((s) => [s, medianOf(s, m)]))]),
+  ) as ProcessCase['median'];
+  return { rounds: n, all, median };
 }
 
-const ratio = (c: ProcessCase, mode: Mode, baseline: Side) => c.best[mode].engine.wallSeconds / c.best[mode][baseline].wallSeconds;
+const ratio = (c: ProcessCase, mode: Mode, baseline: Side) => c.median[mode].engine.wallSeconds / c.median[mode][baseline].wallSeconds;
 
 function rows(c: ProcessCase): string[][] {
   return MODES.flatMap((mode) =>
     SIDES.map((side) => {
-      const r = c.best[mode][side];
+      const r = c.median[mode][side];
       return [
         `${LABELS[side]}, ${mode} (${r.parallelism} at a time)`,
         String(r.runs),
@@ -86,7 +88,7 @@ export function processAims(c: ProcessCase): string[] {
 /** Prints case 2 for the terminal, every round first. */
 export function printProcessCase(c: ProcessCase): void {
   console.log(`\nCase 2 rounds (wall s): ${c.all.map((r) => `${r.side} ${r.mode} ${fmt(r.wallSeconds, 2)}`).join('; ')}`);
-  console.log(`Case 2 results (best of ${c.rounds}; CPU is the benchmark process only, not the \`node -e 0\` children)`);
+  console.log(`Case 2 results (median of ${c.rounds} rounds; CPU is the benchmark process only, not the \`node -e 0\` children)`);
   console.log(textTable(HEADER, rows(c)));
   for (const aim of processAims(c)) console.log(`aim: ${aim}`);
 }
