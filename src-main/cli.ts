@@ -16,7 +16,7 @@ import { serve } from './cli/serve.ts';
 type Command = (ctx: CliContext) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  serve: { run: serve, usage: 'serve [--quiet]                      run the engine until Ctrl+C / SIGTERM' },
+  serve: { run: serve, usage: 'serve [--quiet] [--ui] [--port N]    run the engine until Ctrl+C / SIGTERM (--ui: browser UI on 127.0.0.1)' },
   validate: { run: validate, usage: 'validate FILE                        check a schedule file, print every problem' },
   import: { run: importFile, usage: 'import FILE [--replace]              import schedules, connections, settings' },
   export: { run: exportFile, usage: 'export [FILE]                        write the schedules (secrets left out)' },
@@ -40,6 +40,8 @@ const OPTIONS = {
   wait: { type: 'boolean' },
   output: { type: 'boolean' },
   quiet: { type: 'boolean' },
+  ui: { type: 'boolean' },
+  port: { type: 'string' },
   schedule: { type: 'string' },
   status: { type: 'string' },
   limit: { type: 'string' },

@@ -1,11 +1,20 @@
 /**
  * `batchlight serve`: the headless host. Runs the engine on the data folder until SIGINT or
  * SIGTERM, then stops gracefully (running jobs get the grace period, then their trees end).
+ * With `--ui [--port N]` it also serves the browser UI and its API on 127.0.0.1 and prints, once,
+ * the URL with the access token (kept in the data folder's `http-token` file).
  */
-import { createEngine } from '../engine/engine.ts';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_UI_PORT, startHttpTransport, type HttpTransport } from '../api/http-transport.ts';
+import { loadOrCreateToken } from '../api/token.ts';
+import { createEngine, type Engine } from '../engine/engine.ts';
 import { openStore } from '../engine/store/store.ts';
 import { createHostLogger } from '../logging.ts';
-import type { CliContext } from './context.ts';
+import { UsageError, type CliContext } from './context.ts';
+
+/** Where `npm run build:ui` puts the renderer, relative to this file (src-main/cli). */
+const RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'renderer');
 
 /** Serves until a signal; resolves with the exit code. */
 export async function serve(ctx: CliContext): Promise<number> {
@@ -14,9 +23,11 @@ export async function serve(ctx: CliContext): Promise<number> {
   probe.close();
   const holder: { redact: (t: string) => string } = { redact: (t) => t };
   const logger = createHostLogger({ logsDir: paths.logs, redact: (t) => holder.redact(t), console: ctx.flags.quiet !== true });
+  const port = uiPort(ctx);
   const engine = createEngine({ dataDir, logger });
   holder.redact = (t) => engine.store.redactor.redact(t);
   await engine.start();
+  const ui = ctx.flags.ui === true ? await startUi(engine, dataDir, port) : undefined;
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -28,7 +39,7 @@ export async function serve(ctx: CliContext): Promise<number> {
       }
       stopping = true;
       ctx.out(`${signal} received: stopping (running jobs get the grace period)…`);
-      engine.stop().then(
+      (ui?.transport.close() ?? Promise.resolve()).then(() => engine.stop()).then(
         () => resolve(0),
         (error: unknown) => {
           ctx.err(`Stopped with an error: ${error instanceof Error ? error.message : String(error)}`);
@@ -41,5 +52,30 @@ export async function serve(ctx: CliContext): Promise<number> {
     // Only now: whoever waits for this line may signal at once, and without a listener the
     // signal's default action would kill the process with no graceful stop.
     ctx.out(`Batchlight is serving ${dataDir} (pid ${process.pid}); logs in ${paths.logs}. Press Ctrl+C to stop.`);
+    if (ui) ctx.out(`Batchlight UI: ${ui.transport.url}#token=${ui.token}`);
   });
+}
+
+/** `--port N`: 0 (any free port) to 65535; default DEFAULT_UI_PORT. */
+function uiPort(ctx: CliContext): number {
+  const raw = ctx.flags.port;
+  if (raw === undefined) return DEFAULT_UI_PORT;
+  if (ctx.flags.ui !== true) throw new UsageError('--port only applies with --ui');
+  const port = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || port > 65_535) {
+    throw new UsageError(`Expected --port to be a port number from 0 to 65535, got \`${String(raw)}\``);
+  }
+  return port;
+}
+
+/** Starts the loopback UI server; if it cannot, stops the engine and fails with the reason. */
+async function startUi(engine: Engine, dataDir: string, port: number): Promise<{ transport: HttpTransport; token: string }> {
+  try {
+    const token = loadOrCreateToken(dataDir);
+    const transport = await startHttpTransport({ engine, token, port, staticDir: RENDERER_DIR });
+    return { transport, token };
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
 }
