@@ -45,6 +45,18 @@ export interface OutputChunk {
   totalBytes: number;
 }
 
+/**
+ * What happened to one test message of `testNotify` (the engine's TestNotifyResult): `target` is
+ * the recipients or the webhook name, `error` the redacted reason (null when it was sent).
+ */
+export interface NotifyTestResult {
+  channel: 'email' | 'webhook';
+  target: string;
+  ok: boolean;
+  attempts: number;
+  error: string | null;
+}
+
 export type ValidateResult = { ok: true; value: ScheduleSpec } | { ok: false; problems: Problem[] };
 
 /** Every method a UI may call. */
@@ -66,6 +78,8 @@ export interface BatchlightApi {
   listConnections: () => Promise<ConnectionView[]>;
   saveConnection: (args: { connection: unknown }) => Promise<ConnectionView>;
   testConnection: (args: { name: string }) => Promise<{ ok: boolean; message: string }>;
+  /** Sends a test email (to `email`, else notify.defaultTo) and/or posts to one webhook; with neither, to every channel. */
+  testNotify: (args: { email?: string; webhook?: string }) => Promise<{ results: NotifyTestResult[] }>;
   getSettings: () => Promise<Record<string, unknown>>;
   saveSettings: (args: { settings: unknown }) => Promise<Record<string, unknown>>;
   importFile: (args: { text: string; replace?: boolean }) => Promise<{ ok: true; summary: unknown } | { ok: false; problems: Problem[] }>;

@@ -4,7 +4,7 @@
  * ("Expected `count` to be an integer from 1 to 50, got `99` (number)").
  */
 import { z } from 'zod';
-import { bool, intIn, list, nonEmptyString, oneOf, stringMap, strictObject, text } from '../engine/config/fields.ts';
+import { bool, email, intIn, list, nonEmptyString, oneOf, stringMap, strictObject, text } from '../engine/config/fields.ts';
 import { formatSegments, issueToProblems } from '../engine/config/problems.ts';
 import { ValidationError } from '../engine/errors.ts';
 import { RUN_STATUSES } from '../engine/types.ts';
@@ -61,6 +61,10 @@ export const ARGS = {
   ),
   connection: strictObject({ connection: z.unknown() }, 'an object with `connection`'),
   settings: strictObject({ settings: z.unknown() }, 'an object with `settings`'),
+  testNotify: strictObject(
+    { email: email().optional(), webhook: nonEmptyString('a webhook name', 200).optional() },
+    'an object with `email` and/or `webhook`',
+  ),
   importFile: strictObject({ text: text(50 * 1024 * 1024), replace: bool().optional() }, 'an object with `text`'),
 } as const;
 

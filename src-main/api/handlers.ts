@@ -4,11 +4,13 @@
  * returns views with every secret replaced by "<secret>". Handlers never let a bad input
  * crash the host; a ValidationError means "invalid input", any other Error "refused or failed".
  */
+import { hostname } from 'node:os';
 import cronstrue from 'cronstrue';
 import { mapSecrets, SECRET_PLACEHOLDER } from '../engine/config/secret-fields.ts';
 import { parseScheduleFileText, validateSchedule, validateScheduleFile } from '../engine/config/validate.ts';
 import type { Engine, ScheduleStatus } from '../engine/engine.ts';
 import { ValidationError, type Problem } from '../engine/errors.ts';
+import { sendTestNotifications } from '../engine/notify/test-notify.ts';
 import { exportScheduleFile, saveConnection, saveSettings, toSpec } from '../engine/schedule-service.ts';
 import { hostTimezone, isValidTimezone, nextOccurrences, parseCron } from '../engine/scheduler/cron.ts';
 import { DEFAULT_SETTINGS, type ConnectionSpec, type Run } from '../engine/types.ts';
@@ -146,6 +148,13 @@ export function createApiHandlers(engine: Engine): BatchlightApi {
     async testConnection(args) {
       const result = await engine.testConnection(parseArgs(ARGS.name, args).name);
       return { ok: result.ok, message: engine.store.redactor.redact(result.message) };
+    },
+
+    async testNotify(args) {
+      const { email, webhook } = parseArgs(ARGS.testNotify, args);
+      const results = await sendTestNotifications(engine.store, { email, webhook, host: hostname(), now: engine.clock.now() });
+      const redact = (text: string) => engine.store.redactor.redact(text);
+      return { results: results.map((r) => ({ ...r, target: redact(r.target), error: r.error === null ? null : redact(r.error) })) };
     },
 
     getSettings: async () => settingsView(),

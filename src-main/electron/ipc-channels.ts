@@ -25,6 +25,7 @@ const API_METHOD_KEYS: Record<keyof BatchlightApi, true> = {
   listConnections: true,
   saveConnection: true,
   testConnection: true,
+  testNotify: true,
   getSettings: true,
   saveSettings: true,
   importFile: true,

@@ -59,6 +59,7 @@ export const exposedApi = {
   listConnections: () => call('listConnections'),
   saveConnection: (args) => call('saveConnection', args),
   testConnection: (args) => call('testConnection', args),
+  testNotify: (args) => call('testNotify', args),
   getSettings: () => call('getSettings'),
   saveSettings: (args) => call('saveSettings', args),
   importFile: (args) => call('importFile', args),

@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../api-client.ts';
 import { useClient } from '../client-context.tsx';
 import { Connections } from '../components/connections.tsx';
+import { DesktopSettingsFields } from '../components/desktop-settings.tsx';
+import { EmailTest, WebhookTests } from '../components/notify-test.tsx';
 import { commaList, lineList, NumberField, ParsedField, SecretField, SelectField, TextField, type Form } from '../components/form-fields.tsx';
 import { cleanDraft, setPath, type Draft } from '../draft.ts';
 import type { Problem } from '../../src-main/engine/errors.ts';
@@ -15,19 +17,22 @@ const webhookJson = {
 
 /** The Settings page. */
 export function Settings() {
-  const { api, isDesktop } = useClient();
+  const { api } = useClient();
   const [draft, setDraft] = useState<Draft | null>(null);
+  const [saved, setSaved] = useState<Record<string, unknown> | null>(null);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [theme, setTheme] = useState<Theme>(loadTheme());
   useEffect(() => {
-    api.getSettings().then(setDraft, (e: unknown) => setMessage(String(e)));
+    api.getSettings().then((s) => { setDraft(s); setSaved(s); }, (e: unknown) => setMessage(String(e)));
   }, [api]);
   if (!draft) return <p>{message ?? 'Loading…'}</p>;
   const f: Form = { draft, problems, set: (path, value) => setDraft((d) => (d ? setPath(d, path, value) : d)) };
   const save = async () => {
     try {
-      setDraft(await api.saveSettings({ settings: cleanDraft(draft) }));
+      const next = await api.saveSettings({ settings: cleanDraft(draft) });
+      setDraft(next);
+      setSaved(next);
       setProblems([]);
       setMessage('Settings saved.');
     } catch (e) {
@@ -55,25 +60,19 @@ export function Settings() {
           <SecretField f={f} path="smtp.password" label="Password" />
           <TextField f={f} path="smtp.from" label="From" />
           <ParsedField f={f} path="notify.defaultTo" label="Default recipients" hint="Comma-separated." {...commaList} />
-          <button type="button" disabled aria-describedby="smtp-test-note">Send test email</button>
-          <span id="smtp-test-note" className="muted"> Testing from the window is not available yet; use `batchlight notify test`.</span>
+          <EmailTest />
         </fieldset>
         <fieldset className="panel">
           <legend>Webhooks</legend>
           <ParsedField f={f} path="webhooks" label="Webhooks (JSON)" hint='[{"name": "ops", "url": "https://…", "format": "slack"}]' rows={5} {...webhookJson} />
-          <button type="button" disabled aria-describedby="hook-test-note">Test webhook</button>
-          <span id="hook-test-note" className="muted"> Testing from the window is not available yet.</span>
+          <WebhookTests names={webhookNames(saved)} />
         </fieldset>
         <div className="toolbar"><button className="primary" type="submit">Save settings</button></div>
       </form>
       <Connections />
       <fieldset className="panel">
         <legend>This computer</legend>
-        <div className="field">
-          <label htmlFor="start-login">Start at login</label>
-          <div><input id="start-login" type="checkbox" disabled aria-describedby="start-login-note" />
-            <div id="start-login-note" className="hint">{isDesktop ? 'Not available in this version.' : 'Only in the desktop app.'}</div></div>
-        </div>
+        <DesktopSettingsFields />
         <div className="field">
           <label htmlFor="theme">Theme</label>
           <select id="theme" value={theme} onChange={(e) => { const t = e.target.value as Theme; setTheme(t); applyTheme(t); }}>
@@ -83,4 +82,11 @@ export function Settings() {
       </fieldset>
     </section>
   );
+}
+
+/** The names of the saved webhooks (tests post to what is saved, not to the draft). */
+function webhookNames(settings: Record<string, unknown> | null): string[] {
+  const hooks = settings?.webhooks;
+  if (!Array.isArray(hooks)) return [];
+  return hooks.flatMap((h: unknown) => (typeof h === 'object' && h !== null && typeof (h as { name?: unknown }).name === 'string' ? [(h as { name: string }).name] : []));
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smtpSettings, startSmtp, startWebhookServer } from '../notify/notify-harness.ts';
 import { callApi, ensureRendererBuilt, hasNoHorizontalOverflow, launchBrowser, screenshot, startUiServer, type UiServer } from './helpers.ts';
 
 let server: UiServer;
@@ -153,5 +154,26 @@ describe('the Batchlight window', () => {
     await page.waitForSelector('#stats-title ~ table :text("e2e-hello")');
     await screenshot(page, 'dashboard', true);
     expect(await hasNoHorizontalOverflow(page)).toBe(true);
+  });
+
+  it('sends a test email and tests a saved webhook from Settings, showing each result', async () => {
+    const smtp = await startSmtp();
+    const hook = await startWebhookServer();
+    await callApi(page, 'saveSettings', { settings: smtpSettings(smtp.port, { webhooks: [{ name: 'e2e-chat', url: `${hook.url}/chat` }] }) });
+    await open('#/dashboard', 'Dashboard');
+    await open('#/settings', 'Settings');
+    await page.getByLabel('Test address').fill('me@corp.test');
+    await page.getByRole('button', { name: 'Send test email' }).click();
+    await page.waitForSelector('[data-testid="email-test-results"] li:has-text("Email to me@corp.test: sent")');
+    expect(smtp.messages.map((m) => m.envelopeTo)).toEqual([['me@corp.test']]);
+    await page.getByRole('button', { name: 'Test webhook e2e-chat' }).click();
+    await page.waitForSelector('[data-testid="webhook-test-results"] li:has-text("Webhook e2e-chat: sent")');
+    expect(hook.posts.map((p) => p.path)).toEqual(['/chat']);
+  });
+
+  it('shows start at login disabled with a note in a browser (no desktop app)', async () => {
+    await open('#/settings', 'Settings');
+    await expect(page.getByLabel('Start at login').isDisabled()).resolves.toBe(true);
+    await page.waitForSelector('#start-login-note:has-text("Only in the desktop app.")');
   });
 });

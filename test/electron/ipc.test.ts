@@ -80,7 +80,7 @@ describe('IPC binding', () => {
   it('binds one channel per contract method, named batchlight:<method>', () => {
     const { handlers } = bound();
     expect([...handlers.keys()].sort()).toEqual(API_METHODS.map((m) => `batchlight:${m}`).sort());
-    expect(handlers.size).toBe(23);
+    expect(handlers.size).toBe(24);
   });
 
   it('a call from the app window reaches the handler with its argument and returns its result', async () => {
