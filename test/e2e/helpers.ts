@@ -90,12 +90,15 @@ export async function launchBrowser(): Promise<{ browser: Browser; page: Page }>
   return { browser, page };
 }
 
-/** Saves a screenshot for review, and for the README when `doc` is set. */
+/**
+ * Saves a screenshot for review under test/e2e/screenshots/. The README's images (`doc`) are
+ * refreshed only when BATCHLIGHT_UPDATE_DOCS=1, so a test run never changes committed files.
+ */
 export async function screenshot(page: Page, name: string, doc = false): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file });
-  if (doc) {
+  if (doc && process.env.BATCHLIGHT_UPDATE_DOCS === '1') {
     fs.mkdirSync(DOC_SCREENSHOTS, { recursive: true });
     fs.copyFileSync(file, path.join(DOC_SCREENSHOTS, `${name}.png`));
   }
