@@ -6,7 +6,8 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import electronLog from 'electron-log/node';
-import type { Logger, LogScope } from './engine/logger.ts';
+import type { Logger } from './engine/logger.ts';
+import { redactingHook, scopedLogger } from './log-scope.ts';
 
 export interface HostLoggerOptions {
   logsDir: string;
@@ -14,6 +15,8 @@ export interface HostLoggerOptions {
   /** Also print to the console (serve in a terminal); default false. */
   console?: boolean;
   level?: 'debug' | 'info' | 'warn' | 'error';
+  /** Rotate the file past this size; default 5 MB. */
+  maxBytes?: number;
 }
 
 const MAX_BYTES = 5 * 1024 * 1024;
@@ -24,15 +27,12 @@ export function createHostLogger(options: HostLoggerOptions): Logger {
   const log = electronLog.create({ logId: `batchlight:${options.logsDir}` });
   const file = path.join(options.logsDir, 'batchlight.log');
   log.transports.file.resolvePathFn = () => file;
-  log.transports.file.maxSize = MAX_BYTES;
+  log.transports.file.maxSize = options.maxBytes ?? MAX_BYTES;
   log.transports.file.level = options.level ?? 'info';
   log.transports.file.archiveLogFn = (old) => rotate(old.path);
   log.transports.console.level = options.console ? (options.level ?? 'info') : false;
-  log.hooks.push((message) => ({
-    ...message,
-    data: message.data.map((item: unknown) => (typeof item === 'string' ? options.redact(item) : item)),
-  }));
-  return scoped(log, {}, options.redact);
+  log.hooks.push(redactingHook(options.redact));
+  return scopedLogger(log, {}, options.redact);
 }
 
 /** Shifts batchlight.log → .1.log → … → .5.log, dropping the oldest. */
@@ -41,36 +41,4 @@ function rotate(current: string): void {
   rmSync(archive(KEEP_FILES), { force: true });
   for (let n = KEEP_FILES - 1; n >= 1; n -= 1) if (existsSync(archive(n))) renameSync(archive(n), archive(n + 1));
   renameSync(current, archive(1));
-}
-
-type LevelFn = (...data: unknown[]) => void;
-interface LevelTarget {
-  debug: LevelFn;
-  info: LevelFn;
-  warn: LevelFn;
-  error: LevelFn;
-}
-
-function scoped(target: LevelTarget, scope: LogScope, redact: (text: string) => string): Logger {
-  const prefix = Object.entries(scope)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(' ');
-  const line = (message: string, fields?: Record<string, unknown>) =>
-    redact(`${prefix ? `[${prefix}] ` : ''}${message}${fields && Object.keys(fields).length ? ` ${safeJson(fields)}` : ''}`);
-  return {
-    debug: (m, f) => target.debug(line(m, f)),
-    info: (m, f) => target.info(line(m, f)),
-    warn: (m, f) => target.warn(line(m, f)),
-    error: (m, f) => target.error(line(m, f)),
-    child: (more) => scoped(target, { ...scope, ...more }, redact),
-  };
-}
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
 }

@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { ipcMain } from 'electron';
 import electronLog from 'electron-log/main';
-import type { Logger, LogScope } from '../engine/logger.ts';
+import type { Logger } from '../engine/logger.ts';
+import { redactingHook, scopedLogger } from '../log-scope.ts';
 
 const MAX_BYTES = 5 * 1024 * 1024;
 
@@ -23,38 +24,7 @@ export function createMainLogger(options: { logsDir: string; redact: (text: stri
   log.transports.file.maxSize = MAX_BYTES;
   log.transports.file.level = 'info';
   log.transports.console.level = false;
-  log.hooks.push((message) => ({
-    ...message,
-    data: message.data.map((item: unknown) =>
-      typeof item === 'string' ? options.redact(item) : item instanceof Error ? options.redact(item.stack ?? item.message) : item,
-    ),
-  }));
+  log.hooks.push(redactingHook(options.redact));
   log.errorHandler.startCatching({ showDialog: false });
-  return scoped(log, {}, options.redact);
-}
-
-type LevelFn = (...data: unknown[]) => void;
-
-function scoped(target: Record<'debug' | 'info' | 'warn' | 'error', LevelFn>, scope: LogScope, redact: (text: string) => string): Logger {
-  const prefix = Object.entries(scope)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(' ');
-  const line = (message: string, fields?: Record<string, unknown>) =>
-    redact(`${prefix ? `[${prefix}] ` : ''}${message}${fields && Object.keys(fields).length ? ` ${json(fields)}` : ''}`);
-  return {
-    debug: (m, f) => target.debug(line(m, f)),
-    info: (m, f) => target.info(line(m, f)),
-    warn: (m, f) => target.warn(line(m, f)),
-    error: (m, f) => target.error(line(m, f)),
-    child: (more) => scoped(target, { ...scope, ...more }, redact),
-  };
-}
-
-function json(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
+  return scopedLogger(log, {}, options.redact);
 }
