@@ -13,6 +13,7 @@ import { silentLogger, type Logger } from './logger.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from './notify/notifier.ts';
 import type { QueryResolver } from './params/values.ts';
 import { createBuiltInRunners } from './runners/built-in.ts';
+import { endOrphanedJob } from './runners/orphans.ts';
 import type { Runner } from './runners/runner.ts';
 import { admitRun } from './runs/admission.ts';
 import { Dispatcher } from './runs/dispatcher.ts';
@@ -177,6 +178,22 @@ export function createEngine(options: EngineOptions = {}) {
     if (ids.length) logger.info(`Retention removed ${ids.length} runs older than ${retentionDays} days`);
   };
 
+  /** Ends the process trees a crashed engine on this host left running, before their retries. */
+  const endOrphans = async (): Promise<Map<string, string>> => {
+    const notes = new Map<string, string>();
+    for (const run of store.runs.withStatus('running')) {
+      if (!run.pid || run.host !== host || run.startedAt === null) continue;
+      const outcome = await endOrphanedJob(run.pid, run.startedAt);
+      if (outcome === 'ended') logger.warn(`Ended process ${run.pid}, left running by a crash`, { runId: run.id });
+      notes.set(run.id, {
+        ended: `; its process ${run.pid} was still running and has been ended`,
+        gone: `; its process ${run.pid} had already exited`,
+        'not-ours': `; process ${run.pid} now belongs to another program and was left alone`,
+      }[outcome]);
+    }
+    return notes;
+  };
+
   const schedule = (name: string): Schedule => {
     const found = store.schedules.getByName(name);
     if (!found) throw new NotFoundError(`No schedule named '${name}'`);
@@ -204,7 +221,7 @@ export function createEngine(options: EngineOptions = {}) {
       serving = true;
       scheduling = startOptions.scheduling ?? true;
       if (options.notifications !== false) notifier = createNotifier({ ...options.notifications, store, events, clock, logger, host });
-      const recovered = dispatcher.recoverInterrupted();
+      const recovered = dispatcher.recoverInterrupted(await endOrphans());
       if (recovered.length) logger.warn(`${recovered.length} runs were interrupted by an unexpected stop; their retry policies apply`);
       lastVersion = dataVersion(store.db);
       lastHeartbeat = clock.monotonic();

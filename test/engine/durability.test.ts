@@ -41,7 +41,7 @@ describe('durability: restarts, crashes and shutdowns lose nothing', () => {
     expect(retried.startedAt!).toBeGreaterThanOrEqual(pending[0]!.dueAt);
   });
 
-  it('a run left running by a killed engine is marked interrupted at the next start and retried', async () => {
+  it('a run left running by a killed engine is marked interrupted at the next start, its orphaned process ended, and retried', async () => {
     const dataDir = tempDir();
     const marker = path.join(dataDir, 'marker');
     const setup = createEngine({ dataDir });
@@ -73,6 +73,8 @@ describe('durability: restarts, crashes and shutdowns lose nothing', () => {
     const interrupted = engine.getRun(runId);
     expect(interrupted.status).toBe('interrupted');
     expect(interrupted.error).toMatch(/stopped unexpectedly/);
+    expect(interrupted.error).toContain(`its process ${pid} was still running and has been ended`);
+    await waitFor(() => isDead(pid), 10_000, 'the orphaned job to end');
     const retry = await waitFor(() => engine.listRuns({ chainId: runId }).find((r) => r.attempt === 1));
     expect(retry.trigger).toBe('retry');
     expect((await waitForEnd(engine, retry.id)).status).toBe('succeeded');

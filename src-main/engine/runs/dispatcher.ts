@@ -155,15 +155,16 @@ export class Dispatcher {
 
   /**
    * Marks runs left `running` by a crash as interrupted and applies their retry policy. Called
-   * once at start, before anything is dispatched.
+   * once at start, before anything is dispatched; `processNotes` says what became of each run's
+   * process (see runners/orphans.ts).
    */
-  recoverInterrupted(): Run[] {
+  recoverInterrupted(processNotes: ReadonlyMap<string, string> = new Map()): Run[] {
     const { runs, scheduleById, clock } = this.#deps;
     const recovered: Run[] = [];
     for (const run of runs.withStatus('running')) {
       const last = run.heartbeatAt ?? run.startedAt;
       const when = last ? ` (last heartbeat ${new Date(last).toISOString()})` : '';
-      const pid = run.pid ? `; its process ${run.pid} may still be running` : '';
+      const pid = processNotes.get(run.id) ?? (run.pid ? `; its process ${run.pid} may still be running` : '');
       const result: ExecutionResult = {
         status: 'interrupted',
         finishedAt: clock.now(),
