@@ -15,7 +15,7 @@ import type { QueryResolver } from './params/values.ts';
 import { createBuiltInRunners } from './runners/built-in.ts';
 import { endOrphanedJob } from './runners/orphans.ts';
 import type { Runner } from './runners/runner.ts';
-import { admitRun } from './runs/admission.ts';
+import { ActiveTally, admitRun } from './runs/admission.ts';
 import { Dispatcher } from './runs/dispatcher.ts';
 import { exportScheduleFile, importScheduleFile, saveSchedule, type ImportSummary } from './schedule-service.ts';
 import { parseCron } from './scheduler/cron.ts';
@@ -83,10 +83,10 @@ export function createEngine(options: EngineOptions = {}) {
   for (const runner of [...builtIn.runners, ...(options.runners ?? [])]) runners.set(runner.type, runner);
 
   const pausedAll = () => store.settings.get<boolean>('pausedAll') === true;
-  const dispatcher = new Dispatcher({
+  const dispatcher: Dispatcher = new Dispatcher({
     db: store.db,
     runs: store.runs,
-    scheduleById: (id) => (scheduling ? loop.scheduleOf(id) : undefined) ?? store.schedules.getById(id),
+    scheduleById: (id): Schedule | undefined => (scheduling ? loop.scheduleOf(id) : undefined) ?? store.schedules.getById(id),
     clock,
     logger,
     events,
@@ -103,7 +103,14 @@ export function createEngine(options: EngineOptions = {}) {
     random: options.random ?? Math.random,
     onRetryQueued: () => aim(),
   });
-  const loop = new OccurrenceLoop({ db: store.db, runs: store.runs, schedules: store.schedules, logger, host, pausedAll });
+  const loop: OccurrenceLoop = new OccurrenceLoop({
+    admitting: (write) => dispatcher.admitting(write),
+    runs: store.runs,
+    schedules: store.schedules,
+    logger,
+    host,
+    pausedAll,
+  });
 
   let serving = false;
   let scheduling = false;
@@ -121,19 +128,31 @@ export function createEngine(options: EngineOptions = {}) {
     queued: store.runs.queuedCount(),
   });
 
+  /** Tells listeners about rows just written (a run started at once has had its run.started). */
   const announce = (rows: Run[]) => {
-    for (const run of rows) events.emit(run.status === 'skipped' ? 'run.skipped' : 'run.queued', run);
+    for (const run of rows) {
+      if (run.status === 'skipped') events.emit('run.skipped', run);
+      else if (run.status === 'queued') events.emit('run.queued', run);
+    }
   };
 
+  let lookingAhead = false;
   /** The ticker's wake: record due occurrences, start due runs, aim at the next instant. */
   const wake = (now: number) => {
     if (scheduling) announce(loop.handle(now));
     dispatcher.dispatchNow();
     aim();
+    if (scheduling && !lookingAhead) {
+      lookingAhead = true;
+      setImmediate(() => {
+        lookingAhead = false;
+        if (scheduling) loop.lookAhead();
+      });
+    }
   };
 
   const aim = () => {
-    const candidates = [scheduling ? loop.nextWake() : null, store.runs.nextDueAt()].filter((x): x is number => x !== null);
+    const candidates = [scheduling ? loop.nextWake() : null, store.runs.nextDueAfter(clock.now())].filter((x): x is number => x !== null);
     ticker?.wakeAt(candidates.length ? Math.min(...candidates) : null);
   };
 
@@ -327,19 +346,17 @@ export function createEngine(options: EngineOptions = {}) {
     trigger(name: string, triggerOptions: TriggerOptions = {}): Run {
       const s = schedule(name);
       const now = clock.now();
-      const run = store.db
-        .transaction(() =>
-          admitRun(store.runs, s, {
-            trigger: 'manual',
-            scheduledFor: now,
-            triggeredBy: triggerOptions.triggeredBy ?? null,
-            parameterOverrides: triggerOptions.parameters ?? null,
-            timeoutSeconds: triggerOptions.timeoutSeconds ?? null,
-          }, host, now),
-        )
-        .immediate();
+      const run = dispatcher.admitting((startNow) =>
+        admitRun({ runs: store.runs, host, now, tally: ActiveTally.lazy(store.runs), startNow }, s, {
+          trigger: 'manual',
+          scheduledFor: now,
+          triggeredBy: triggerOptions.triggeredBy ?? null,
+          parameterOverrides: triggerOptions.parameters ?? null,
+          timeoutSeconds: triggerOptions.timeoutSeconds ?? null,
+        }),
+      );
       announce([run]);
-      dispatcher.request();
+      if (run.status === 'queued') dispatcher.request();
       return run;
     },
 

@@ -266,4 +266,17 @@ describe('planOccurrences', () => {
   ])('rejects a bad `%s` with a message naming it', (_name, input, message) => {
     expect(() => plan(input)).toThrow(message);
   });
+
+  it.each([
+    ['nothing due yet', { now: at('2026-01-05T10:05:00Z') }],
+    ['one occurrence due on time', {}],
+    ['one occurrence missed (fire_once)', { now: at('2026-01-05T10:18:00Z') }],
+    ['several missed (fire_all)', { now: at('2026-01-05T11:03:00Z'), misfire: 'fire_all' as const }],
+    ['paused', { paused: true }],
+  ])('given the next two occurrences ahead of time, plans exactly as croner would (%s)', (_name, input) => {
+    const marker = at('2026-01-05T10:00:00Z');
+    const first = every10Minutes.next(marker);
+    const known = { first, second: first === null ? null : every10Minutes.next(first) };
+    expect(plan({ ...input, known })).toEqual(plan(input));
+  });
 });

@@ -1,12 +1,16 @@
 /**
  * Turns the calendar into rows. For each enabled schedule it keeps the next due occurrence; when
  * one comes due (or the wall clock jumped past it) it plans with `planOccurrences` and writes, in
- * one transaction, the queued or skipped rows together with the schedule's new occurrence marker.
- * The marker is what makes "nothing runs twice" hold across clock changes and restarts.
+ * one transaction, the rows (running when the dispatcher can start them at once, else queued or
+ * skipped) together with the schedules' new occurrence markers. The marker is what makes "nothing
+ * runs twice" hold across clock changes and restarts.
+ *
+ * The path from a wake to a started run is kept free of calendar arithmetic: between wakes
+ * (`lookAhead`) each schedule's occurrence after its next one is computed, so a wake where
+ * a thousand schedules come due in the same millisecond only compares numbers and writes rows.
  */
-import type { Database } from 'better-sqlite3';
 import type { Logger } from '../logger.ts';
-import { admitRun, skippedRun } from '../runs/admission.ts';
+import { ActiveTally, admitRun, skippedRun, type AdmitContext } from '../runs/admission.ts';
 import type { RunsRepo } from '../store/runs-repo.ts';
 import type { SchedulesRepo } from '../store/schedules-repo.ts';
 import type { Run, Schedule } from '../types.ts';
@@ -17,10 +21,13 @@ interface Entry {
   schedule: Schedule;
   cron: CronSchedule;
   nextDue: number | null;
+  /** cron.next(nextDue) once lookAhead has computed it; undefined until then. */
+  following?: number | null;
 }
 
 export interface OccurrenceLoopDeps {
-  db: Database;
+  /** Runs the writes of one wake in one transaction, starting what can start (Dispatcher.admitting). */
+  admitting: <T>(write: (startNow: NonNullable<AdmitContext['startNow']>) => T) => T;
   runs: RunsRepo;
   schedules: SchedulesRepo;
   logger: Logger;
@@ -59,15 +66,42 @@ export class OccurrenceLoop {
     this.#entries = entries;
   }
 
-  /** Handles every occurrence due at `now` (all schedules when `all`); returns the rows written. */
+  /**
+   * Handles every occurrence due at `now` (all schedules when `all`); returns the rows written.
+   * Schedules are handled by priority, then occurrence, the order the dispatcher starts runs in.
+   */
   handle(now: number, all = false): Run[] {
     const written: Run[] = [];
-    const due = [...this.#entries.values()].filter((e) => all || e.nextDue === null || e.nextDue <= now);
+    const due: Entry[] = [];
+    for (const e of this.#entries.values()) if (all || e.nextDue === null || e.nextDue <= now) due.push(e);
     if (due.length === 0) return written;
-    this.#deps.db.transaction(() => {
-      for (const entry of due) written.push(...this.#handleOne(entry, now));
-    }).immediate();
+    due.sort((a, b) => b.schedule.priority - a.schedule.priority || (a.nextDue ?? now) - (b.nextDue ?? now));
+    const { runs, schedules, host } = this.#deps;
+    const pausedAll = this.#deps.pausedAll();
+    this.#deps.admitting((startNow) => {
+      const ctx: AdmitContext = { runs, host, now, tally: ActiveTally.all(runs), startNow };
+      const markers: Array<[string, number]> = [];
+      for (const entry of due) {
+        const marker = this.#handleOne(entry, ctx, pausedAll, written);
+        if (marker !== null) markers.push([entry.schedule.id, marker]);
+      }
+      schedules.setLastOccurrences(markers);
+    });
     return written;
+  }
+
+  /**
+   * Computes, for every schedule, the occurrence after its next one, so that the next wake does
+   * no calendar arithmetic. Call it between wakes; returns how many schedules it looked at.
+   */
+  lookAhead(): number {
+    let computed = 0;
+    for (const entry of this.#entries.values()) {
+      if (entry.nextDue === null || entry.following !== undefined) continue;
+      entry.following = entry.cron.next(entry.nextDue);
+      computed += 1;
+    }
+    return computed;
   }
 
   /** The earliest next occurrence of any schedule. */
@@ -88,42 +122,43 @@ export class OccurrenceLoop {
   }
 
   /**
-   * Plans one schedule from its in-memory copy: every change (ours, or another process's seen
-   * through data_version) goes through `reload`, so the copy is current.
+   * Plans one schedule from its in-memory copy (every change, ours or another process's seen
+   * through data_version, goes through `reload`, so the copy is current) and writes its rows into
+   * `written`. Returns the new occurrence marker to store, or null if it did not move.
    */
-  #handleOne(entry: Entry, now: number): Run[] {
+  #handleOne(entry: Entry, ctx: AdmitContext, pausedAll: boolean, written: Run[]): number | null {
     const fresh = entry.schedule;
     const plan = planOccurrences({
       cron: entry.cron,
       lastOccurrence: fresh.lastOccurrence,
       since: fresh.createdAt,
-      now,
+      now: ctx.now,
       misfire: fresh.misfire,
       misfireThresholdMs: fresh.misfireThresholdSeconds * 1000,
-      paused: fresh.paused || this.#deps.pausedAll(),
+      paused: fresh.paused || pausedAll,
+      known: entry.nextDue !== null && entry.following !== undefined ? { first: entry.nextDue, second: entry.following } : undefined,
     });
-    const rows = plan.actions.map((action) => this.#apply(fresh, action, now));
-    if (plan.lastOccurrence !== null && plan.lastOccurrence !== fresh.lastOccurrence) {
-      this.#deps.schedules.setLastOccurrence(fresh.id, plan.lastOccurrence);
-      entry.schedule = { ...fresh, lastOccurrence: plan.lastOccurrence };
+    for (const action of plan.actions) written.push(this.#apply(fresh, action, ctx));
+    if (plan.nextDue !== entry.nextDue) {
+      entry.nextDue = plan.nextDue;
+      entry.following = undefined;
     }
-    entry.nextDue = plan.nextDue;
-    return rows;
+    if (plan.lastOccurrence === null || plan.lastOccurrence === fresh.lastOccurrence) return null;
+    entry.schedule = { ...fresh, lastOccurrence: plan.lastOccurrence };
+    return plan.lastOccurrence;
   }
 
-  #apply(schedule: Schedule, action: PlannedAction, now: number): Run {
-    const { runs, host } = this.#deps;
+  #apply(schedule: Schedule, action: PlannedAction, ctx: AdmitContext): Run {
+    const { runs, host, now } = ctx;
     switch (action.kind) {
       case 'run':
-        return admitRun(runs, schedule, { trigger: 'schedule', scheduledFor: action.occurrence }, host, now);
+        return admitRun(ctx, schedule, { trigger: 'schedule', scheduledFor: action.occurrence });
       case 'catch_up':
-        return admitRun(
-          runs,
-          schedule,
-          { trigger: 'catch_up', scheduledFor: action.occurrence, bypassOverlap: schedule.misfire === 'fire_all' },
-          host,
-          now,
-        );
+        return admitRun(ctx, schedule, {
+          trigger: 'catch_up',
+          scheduledFor: action.occurrence,
+          bypassOverlap: schedule.misfire === 'fire_all',
+        });
       case 'skip': {
         const run = skippedRun(schedule, { trigger: 'schedule', scheduledFor: action.occurrence }, action.reason,
           skipMessage(schedule, action.reason, now - action.occurrence), host, now);

@@ -32,6 +32,12 @@ export interface PlanInput {
   misfire: MisfirePolicy;
   misfireThresholdMs: number;
   paused: boolean;
+  /**
+   * The first occurrence after the marker and the one after that, when the caller already has
+   * them (the occurrence loop computes them ahead, between wakes); saves two croner calls on the
+   * path from wake to start. Must equal what `cron.next` would give.
+   */
+  known?: { first: number | null; second: number | null };
 }
 
 /** One thing the engine must record for one occurrence (or, for a summary, many). */
@@ -70,9 +76,9 @@ export function planOccurrences(input: PlanInput): Plan {
   checkInput(input);
   const { cron, lastOccurrence, since, now } = input;
   const floor = lastOccurrence === null ? since : Math.max(lastOccurrence, since);
-  const first = cron.next(floor);
+  const first = input.known ? input.known.first : cron.next(floor);
   if (first === null || first > now) return { actions: [], lastOccurrence, nextDue: first };
-  const second = cron.next(first);
+  const second = input.known ? input.known.second : cron.next(first);
   if (second === null || second > now) {
     // The common case, one occurrence due: two croner calls instead of a backward walk.
     return { actions: classify([first], input), lastOccurrence: first, nextDue: second };

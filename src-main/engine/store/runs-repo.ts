@@ -70,11 +70,11 @@ export function createRunsRepo(
   codec: { encode(json: string): string; decode(stored: string): string },
 ) {
   const insertStmt = db.prepare(`INSERT INTO runs (id, schedule_id, schedule_name, attempt, trigger, triggered_by,
-      chain_id, scheduled_for, due_at, started_at, finished_at, status, error, reason, host, priority,
+      chain_id, scheduled_for, due_at, started_at, finished_at, heartbeat_at, status, error, reason, host, priority,
       timeout_seconds, parameter_overrides, created_at)
     VALUES (@id, @scheduleId, @scheduleName, @attempt, @trigger, @triggeredBy, @chainId, @scheduledFor, @dueAt,
-      @startedAt, @finishedAt, @status, @error, @reason, @host, @priority, @timeoutSeconds, @parameterOverrides,
-      @createdAt)`);
+      @startedAt, @finishedAt, @heartbeatAt, @status, @error, @reason, @host, @priority, @timeoutSeconds,
+      @parameterOverrides, @createdAt)`);
   const getStmt = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?');
   const startStmt = db.prepare(
     `UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?, host = ? WHERE id = ? AND status = 'queued'`,
@@ -90,8 +90,8 @@ export function createRunsRepo(
   const dueStmt = db.prepare<[number], RunRow>(
     `SELECT * FROM runs WHERE status = 'queued' AND due_at <= ? ORDER BY priority DESC, due_at, created_at`,
   );
-  const nextDueStmt = db.prepare<[], { due: number | null }>(
-    `SELECT MIN(due_at) AS due FROM runs WHERE status = 'queued'`,
+  const nextDueStmt = db.prepare<[number], { due: number | null }>(
+    `SELECT MIN(due_at) AS due FROM runs WHERE status = 'queued' AND due_at > ?`,
   );
   const byStatusStmt = db.prepare<[RunStatus], RunRow>('SELECT * FROM runs WHERE status = ?');
   const queuedCountStmt = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM runs WHERE status = 'queued'`);
@@ -102,6 +102,14 @@ export function createRunsRepo(
     `SELECT COALESCE(SUM(status = 'running'), 0) AS running,
             COALESCE(SUM(status = 'queued' AND trigger <> 'retry'), 0) AS waiting
        FROM runs WHERE schedule_id = ? AND status IN ('queued', 'running')`,
+  );
+  const activeCountsAllStmt = db.prepare<[], { schedule_id: string; running: number; waiting: number }>(
+    `SELECT schedule_id, COALESCE(SUM(status = 'running'), 0) AS running,
+            COALESCE(SUM(status = 'queued' AND trigger <> 'retry'), 0) AS waiting
+       FROM runs WHERE status IN ('queued', 'running') GROUP BY schedule_id`,
+  );
+  const anyDueStmt = db.prepare<[number], { one: number }>(
+    `SELECT 1 AS one FROM runs WHERE status = 'queued' AND due_at <= ? LIMIT 1`,
   );
   const activeRunStmt = db.prepare<[string], { id: string; status: RunStatus }>(
     `SELECT id, status FROM runs WHERE schedule_id = ? AND status IN ('queued', 'running')
@@ -163,21 +171,23 @@ export function createRunsRepo(
     markStarted(id: string, at: number, host: string): boolean {
       return startStmt.run(at, at, host, id).changes === 1;
     },
-    /** Ends a queued or running run; false if it had already ended. */
-    finish(id: string, end: RunFinish): boolean {
-      return (
-        finishStmt.run({
-          id,
-          status: end.status,
-          finishedAt: end.finishedAt,
-          exitCode: end.exitCode ?? null,
-          error: end.error ?? null,
-          errorDetail: end.errorDetail ?? null,
-          stdoutTail: end.stdoutTail ?? null,
-          stderrTail: end.stderrTail ?? null,
-          result: end.result === undefined || end.result === null ? null : JSON.stringify(end.result),
-        }).changes === 1
-      );
+    /**
+     * Ends a queued or running run. Returns the run as now stored (what `get` would read, built
+     * from `run` without reading it back), or undefined if it had already ended.
+     */
+    finish(run: Run, end: RunFinish): Run | undefined {
+      const result = end.result === undefined || end.result === null ? null : JSON.stringify(end.result);
+      const ended = {
+        status: end.status,
+        finishedAt: end.finishedAt,
+        exitCode: end.exitCode ?? null,
+        error: end.error ?? null,
+        errorDetail: end.errorDetail ?? null,
+        stdoutTail: end.stdoutTail ?? null,
+        stderrTail: end.stderrTail ?? null,
+      };
+      if (finishStmt.run({ id: run.id, ...ended, result }).changes !== 1) return undefined;
+      return { ...run, ...ended, result: result === null ? null : JSON.parse(result) };
     },
     setPid(id: string, pid: number): void {
       pidStmt.run(pid, id);
@@ -192,9 +202,16 @@ export function createRunsRepo(
     due(now: number): Run[] {
       return dueStmt.all(now).map(toRun);
     },
-    /** The earliest due time of any queued run. */
-    nextDueAt(): number | null {
-      return nextDueStmt.get()?.due ?? null;
+    /** True when some queued run is due at `now` (so a new run must wait its turn behind it). */
+    anyDue(now: number): boolean {
+      return anyDueStmt.get(now) !== undefined;
+    },
+    /**
+     * The earliest due time after `now` of any queued run. Runs already due are not counted: they
+     * wait for room, and the dispatcher is asked again whenever a run ends.
+     */
+    nextDueAfter(now: number): number | null {
+      return nextDueStmt.get(now)?.due ?? null;
     },
     queuedCount(): number {
       return queuedCountStmt.get()?.n ?? 0;
@@ -208,6 +225,10 @@ export function createRunsRepo(
     /** How many runs of a schedule are running, and how many (not retries) wait to. */
     activeCounts(scheduleId: string): { running: number; waiting: number } {
       return activeCountStmt.get(scheduleId) ?? { running: 0, waiting: 0 };
+    },
+    /** activeCounts for every schedule with an active run, in one query. */
+    activeCountsAll(): Map<string, { running: number; waiting: number }> {
+      return new Map(activeCountsAllStmt.all().map((r) => [r.schedule_id, { running: r.running, waiting: r.waiting }]));
     },
     activeRun(scheduleId: string): { id: string; status: RunStatus } | undefined {
       return activeRunStmt.get(scheduleId);

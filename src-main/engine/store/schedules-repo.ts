@@ -38,7 +38,8 @@ export function createSchedulesRepo(db: Database, codec: SpecCodec) {
       last_occurrence = @lastOccurrence, updated_at = @now WHERE id = @id`);
   const pausedStmt = db.prepare('UPDATE schedules SET paused = ?, updated_at = ? WHERE id = ?');
   const enabledStmt = db.prepare('UPDATE schedules SET enabled = ?, last_occurrence = ?, updated_at = ? WHERE id = ?');
-  const occurrenceStmt = db.prepare('UPDATE schedules SET last_occurrence = ? WHERE id = ?');
+  const occurrencesStmt = db.prepare(`UPDATE schedules SET last_occurrence = marker.value ->> 1
+      FROM json_each(?) AS marker WHERE schedules.id = marker.value ->> 0`);
   const deleteStmt = db.prepare('DELETE FROM schedules WHERE id = ?');
   const deleteAllStmt = db.prepare('DELETE FROM schedules');
 
@@ -98,8 +99,9 @@ export function createSchedulesRepo(db: Database, codec: SpecCodec) {
       if (!row || (row.enabled === 1) === enabled) return;
       enabledStmt.run(enabled ? 1 : 0, enabled ? now : row.last_occurrence, now, id);
     },
-    setLastOccurrence(id: string, occurrence: number): void {
-      occurrenceStmt.run(occurrence, id);
+    /** Moves the occurrence markers of many schedules in one statement: [id, occurrence] pairs. */
+    setLastOccurrences(markers: ReadonlyArray<readonly [string, number]>): void {
+      if (markers.length) occurrencesStmt.run(JSON.stringify(markers));
     },
     remove(id: string): boolean {
       return deleteStmt.run(id).changes === 1;

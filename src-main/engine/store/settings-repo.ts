@@ -1,6 +1,10 @@
 /**
  * Key/value settings (engine limits, pause-all, SMTP and webhooks later). Values are JSON; a
  * secret value is sealed by the codec. Reading merges the stored values over the defaults.
+ *
+ * The engine reads settings on every dispatch and every run, so the stored values are kept in
+ * memory and read again only when they may have changed: after a write through this repository,
+ * or when SQLite's data_version says another connection (the CLI, another process) committed.
  */
 import type { Database } from 'better-sqlite3';
 import { DEFAULT_SETTINGS, type EngineSettings } from '../types.ts';
@@ -10,27 +14,46 @@ export type SettingsRepo = ReturnType<typeof createSettingsRepo>;
 /** Builds the settings repository. */
 export function createSettingsRepo(db: Database) {
   const allStmt = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
-  const getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const setStmt = db.prepare(
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   );
   const deleteStmt = db.prepare('DELETE FROM settings WHERE key = ?');
+  const versionStmt = db.prepare<[], number>('PRAGMA data_version').pluck();
+
+  let cache: { version: number; raw: Map<string, string>; engine?: Readonly<EngineSettings> } | undefined;
+  /**
+   * The stored JSON by key, read again only when it may have changed. Inside a transaction it is
+   * read and not kept: the transaction may still roll back what it has written.
+   */
+  const stored = () => {
+    if (db.inTransaction) return { version: -1, raw: new Map(allStmt.all().map((r) => [r.key, r.value])) } as NonNullable<typeof cache>;
+    const version = versionStmt.get()!;
+    if (cache?.version !== version) cache = { version, raw: new Map(allStmt.all().map((r) => [r.key, r.value])) };
+    return cache;
+  };
 
   return {
-    /** The engine settings, stored values over defaults. */
-    engine(): EngineSettings {
-      const stored = Object.fromEntries(allStmt.all().map((r) => [r.key, JSON.parse(r.value) as unknown]));
-      const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-      for (const key of Object.keys(DEFAULT_SETTINGS)) if (key in stored) merged[key] = stored[key];
-      return merged as unknown as EngineSettings;
+    /** The engine settings, stored values over defaults (a frozen object: do not change it). */
+    engine(): Readonly<EngineSettings> {
+      const current = stored();
+      if (!current.engine) {
+        const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+        for (const key of Object.keys(DEFAULT_SETTINGS)) {
+          const raw = current.raw.get(key);
+          if (raw !== undefined) merged[key] = JSON.parse(raw);
+        }
+        current.engine = Object.freeze(merged as unknown as EngineSettings);
+      }
+      return current.engine;
     },
     get<T>(key: string): T | undefined {
-      const row = getStmt.get(key);
-      return row ? (JSON.parse(row.value) as T) : undefined;
+      const raw = stored().raw.get(key);
+      return raw === undefined ? undefined : (JSON.parse(raw) as T);
     },
     set(key: string, value: unknown): void {
       if (value === undefined) deleteStmt.run(key);
       else setStmt.run(key, JSON.stringify(value));
+      cache = undefined;
     },
   };
 }
