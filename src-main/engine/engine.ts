@@ -91,7 +91,7 @@ export function createEngine(options: EngineOptions = {}) {
     logger,
     events,
     host,
-    settings: () => store.settings.engine(),
+    settings: () => store.settings.lastKnownEngine(),
     executor: {
       clock,
       logger,
@@ -161,6 +161,7 @@ export function createEngine(options: EngineOptions = {}) {
     const version = dataVersion(store.db);
     if (version === lastVersion) return;
     lastVersion = version;
+    store.settings.forget();
     if (scheduling) {
       loop.reload();
       announce(loop.handle(clock.now(), true));
@@ -239,7 +240,10 @@ export function createEngine(options: EngineOptions = {}) {
       acquireLease(store.db, { owner, host, pid: process.pid, startedAt: clock.now(), heartbeatAt: clock.now() }, store.dataDir);
       serving = true;
       scheduling = startOptions.scheduling ?? true;
-      if (options.notifications !== false) notifier = createNotifier({ ...options.notifications, store, events, clock, logger, host });
+      if (options.notifications !== false) {
+        const scheduleById = (id: string) => loop.scheduleOf(id);
+        notifier = createNotifier({ ...options.notifications, store, events, clock, logger, host, scheduleById });
+      }
       const recovered = dispatcher.recoverInterrupted(await endOrphans());
       if (recovered.length) logger.warn(`${recovered.length} runs were interrupted by an unexpected stop; their retry policies apply`);
       lastVersion = dataVersion(store.db);
@@ -344,7 +348,7 @@ export function createEngine(options: EngineOptions = {}) {
 
     /** Runs a schedule now, obeying its overlap policy: a refused trigger returns a skipped row. */
     trigger(name: string, triggerOptions: TriggerOptions = {}): Run {
-      const s = schedule(name);
+      const s = (scheduling ? loop.scheduleNamed(name) : undefined) ?? schedule(name);
       const now = clock.now();
       const run = dispatcher.admitting((startNow) =>
         admitRun({ runs: store.runs, host, now, tally: ActiveTally.lazy(store.runs), startNow }, s, {
@@ -377,8 +381,8 @@ export function createEngine(options: EngineOptions = {}) {
     listRuns: (filter: RunFilter = {}): Run[] => store.runs.list(filter),
 
     readOutput(runId: string, stream: 'stdout' | 'stderr', range: { offset?: number; length?: number } = {}) {
-      engine.getRun(runId);
-      return readRunOutput(store.paths.runs, runId, stream, range);
+      const run = engine.getRun(runId);
+      return readRunOutput(store.paths.runs, runId, stream, range, stream === 'stdout' ? run.stdoutTail : run.stderrTail);
     },
 
     /**

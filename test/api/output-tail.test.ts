@@ -40,7 +40,8 @@ describe('live output tail', () => {
 
   it('follows a run that was already running from its current end', async () => {
     const engine = await startedEngine();
-    const script = 'console.log("before"); process.stdin.resume(); setTimeout(() => { console.log("after"); process.exit(0) }, 800)';
+    // A short output reaches the file (where the tail reads from) 1 s after its first byte.
+    const script = 'console.log("before"); process.stdin.resume(); setTimeout(() => { console.log("after"); process.exit(0) }, 2000)';
     engine.saveSchedule(scheduleSpec({ name: 'midway', job: nodeJob(script) }));
     const run = engine.trigger('midway');
     let before = '';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { outputPath } from '../../src-main/engine/store/output-files.ts';
 import { isDead, makeEngine, nodeJob, scheduleSpec, tempDir, waitFor, waitForEnd } from '../helpers/engine-harness.ts';
 
 describe('runs through the engine with real processes', () => {
@@ -17,6 +18,24 @@ describe('runs through the engine with real processes', () => {
     expect((await engine.readOutput(run.id, 'stdout')).text).toBe('to out\n');
     expect((await engine.readOutput(run.id, 'stderr')).text).toBe('to err\n');
     expect(run.startedAt! - run.scheduledFor).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a run printing one line leaves no output file; its output is read from the run row', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({ name: 'short', job: nodeJob("console.log('one line')") }));
+    const run = await waitForEnd(engine, engine.trigger('short').id);
+    expect(fs.existsSync(outputPath(engine.store.paths.runs, run.id, 'stdout'))).toBe(false);
+    expect(await engine.readOutput(run.id, 'stdout', { offset: 4 })).toMatchObject({ text: 'line\n', totalBytes: 9 });
+  });
+
+  it('a run printing more than 4 KB keeps all of it in its output file', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({ name: 'long', job: nodeJob("process.stdout.write('y'.repeat(10000) + '\\nend\\n')") }));
+    const run = await waitForEnd(engine, engine.trigger('long').id);
+    expect(fs.readFileSync(outputPath(engine.store.paths.runs, run.id, 'stdout'), 'utf8')).toBe(`${'y'.repeat(10000)}\nend\n`);
+    expect((await engine.readOutput(run.id, 'stdout')).totalBytes).toBe(10005);
   });
 
   it('a non-zero exit fails the run with the exit code and says what was expected', async () => {

@@ -108,7 +108,9 @@ describe('scheduling through the engine: retries and retention', () => {
 
   it('daily housekeeping prunes runs older than retentionDays with their output files, and keeps queued runs', async () => {
     const clock = createFakeClock(at('2026-05-04T09:59:30Z'));
-    const runner = createRecordingRunner(clock, { stdout: 'report written\n', script: (c) => (c.scheduleName === 'waits' ? fail(c) : { ok: true }) });
+    // Over 4 KB, so that each run has an output file (smaller output lives only in the run row).
+    const report = 'report line\n'.repeat(400);
+    const runner = createRecordingRunner(clock, { stdout: report, script: (c) => (c.scheduleName === 'waits' ? fail(c) : { ok: true }) });
     const engine = makeEngine({ clock, runners: [runner], pollMs: 5_000 });
     engine.store.settings.set('retentionDays', 1);
     await engine.start();
@@ -121,7 +123,7 @@ describe('scheduling through the engine: retries and retention', () => {
     const retryRow = chain(engine, 'waits')[1]!;
     expect(retryRow).toMatchObject({ status: 'queued', trigger: 'retry' });
     const dayOneFile = outputPath(engine.store.paths.runs, dayOne.id, 'stdout');
-    expect(fs.readFileSync(dayOneFile, 'utf8')).toBe('report written\n');
+    expect(fs.readFileSync(dayOneFile, 'utf8')).toBe(report);
 
     await advanceInSteps(engine, clock, 2 * DAY, 3_600_000);
 

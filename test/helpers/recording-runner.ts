@@ -29,7 +29,7 @@ export interface RecordingRunnerOptions {
   script?: Script;
   /** Event-loop turns each call stays in progress, so that overlapping calls would be seen. */
   holdTurns?: number;
-  /** Written to the run's stdout, so that the run has an output file. */
+  /** Written to the run's stdout (kept in the row up to 4 KB, in its file beyond). */
   stdout?: string;
 }
 

@@ -46,4 +46,15 @@ describe('settings', () => {
     s.settings.set('concurrency', undefined);
     expect(s.settings.engine().concurrency).toBe(10);
   });
+
+  it('the last-known engine settings skip the store until forgotten, then read the change', () => {
+    const s = store();
+    expect(s.settings.lastKnownEngine().concurrency).toBe(10);
+    const other = new Database(s.paths.db);
+    other.prepare(`INSERT INTO settings (key, value) VALUES ('concurrency', '7')`).run();
+    other.close();
+    expect(s.settings.lastKnownEngine().concurrency).toBe(10);
+    s.settings.forget();
+    expect(s.settings.lastKnownEngine().concurrency).toBe(7);
+  });
 });

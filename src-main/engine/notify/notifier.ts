@@ -30,6 +30,8 @@ export interface NotifierOptions {
   clock: Clock;
   logger: Logger;
   host: string;
+  /** The current schedule for an id, when the engine has it in memory (else read from the store). */
+  scheduleById?: (id: string) => Schedule | undefined;
   /** Attempts, per-attempt limit and backoff (tests shorten them). */
   delivery?: Partial<DeliveryOptions>;
   /** How long `close()` waits for messages still being sent before giving up on them. */
@@ -82,7 +84,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     fresh.set(key, { value, at });
     return value;
   };
-  const scheduleOf = (id: string) => cached(`schedule:${id}`, () => store.schedules.getById(id));
+  const scheduleOf = (id: string) =>
+    options.scheduleById?.(id) ?? cached(`schedule:${id}`, () => store.schedules.getById(id));
   const mayNotify = (schedule: Schedule | undefined) =>
     schedule !== undefined &&
     (schedule.notify?.email !== undefined || schedule.notify?.webhook !== undefined || (store.settings.get<{ defaultTo?: string[] }>('notify')?.defaultTo?.length ?? 0) > 0);
@@ -179,7 +182,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     );
   };
 
-  const unwatch = (run: Run) => watches.get(run.id)?.abort();
+  const unwatch = (run: Run) => watches.get(run.id)?.abort('run ended');
 
   const onFinished = (run: Run) => {
     unwatch(run);
@@ -220,10 +223,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
 async function recentOutput(store: Store, run: Run): Promise<{ stdout: string; stderr: string }> {
   const read = async (stream: 'stdout' | 'stderr', fallback: string | null) => {
     try {
-      const { totalBytes } = await readRunOutput(store.paths.runs, run.id, stream, { length: 1 });
+      const { totalBytes } = await readRunOutput(store.paths.runs, run.id, stream, { length: 1 }, fallback);
       if (totalBytes === 0) return fallback ?? '';
       const offset = Math.max(0, totalBytes - OUTPUT_WINDOW_BYTES);
-      const { text } = await readRunOutput(store.paths.runs, run.id, stream, { offset, length: OUTPUT_WINDOW_BYTES });
+      const { text } = await readRunOutput(store.paths.runs, run.id, stream, { offset, length: OUTPUT_WINDOW_BYTES }, fallback);
       return offset > 0 ? text.slice(text.indexOf('\n') + 1) : text;
     } catch {
       return fallback ?? '';

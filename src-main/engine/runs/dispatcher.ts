@@ -282,6 +282,9 @@ export class Dispatcher {
     db.transaction(() => {
       for (const { schedule, run, result } of endings) recorded.push(this.#recordOne(schedule, run, result));
     }).immediate();
+    // Their slots are free before anyone hears of the ends: a listener that runs the schedule
+    // again at once (a chained job, the tray's "run again") finds room and starts it directly.
+    for (const { run } of endings) this.#active.delete(run.id);
     for (const { ended, retry } of recorded) {
       if (ended) events.emit('run.finished', ended);
       if (retry) {

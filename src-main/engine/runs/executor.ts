@@ -29,6 +29,9 @@ export interface ExecutionResult extends RunFinish {
   retryAfterMs?: number;
 }
 
+/** Why a run's time limit is disarmed: it ended first. */
+const RUN_ENDED = 'run ended';
+
 /** Shutdown is a cancellation nobody asked for: the run is recorded as interrupted. */
 export const SHUTDOWN = 'shutdown';
 
@@ -47,8 +50,8 @@ export async function executeRun(
   const log = deps.logger.child({ scheduleId: schedule.id, schedule: schedule.name, runId: run.id, runner: schedule.job.type });
   const output = createRunOutput(deps.runsDir, run.id, deps.outputCapBytes, { redact: deps.redact });
   const timeoutSeconds = effectiveTimeoutSeconds(schedule, run);
-  const timer = new AbortController();
-  if (timeoutSeconds !== undefined) {
+  const timer = timeoutSeconds === undefined ? undefined : new AbortController();
+  if (timer && timeoutSeconds !== undefined) {
     sleepMonotonic(deps.clock, timeoutSeconds * 1000, timer.signal).then(
       () => controller.abort(new RunTimeoutError(timeoutSeconds)),
       () => {},
@@ -74,7 +77,8 @@ export async function executeRun(
   } catch (error) {
     thrown = toError(error);
   } finally {
-    timer.abort();
+    // A reason of our own: abort() without one builds a DOMException, with a stack, every run.
+    timer?.abort(RUN_ENDED);
     await output.close().catch((error: unknown) => log.warn('Could not close run output', { error: toError(error).message }));
   }
   const tails = output.tails();

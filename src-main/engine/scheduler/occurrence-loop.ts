@@ -39,6 +39,7 @@ export interface OccurrenceLoopDeps {
 export class OccurrenceLoop {
   readonly #deps: OccurrenceLoopDeps;
   #entries = new Map<string, Entry>();
+  #idsByName = new Map<string, string>();
 
   constructor(deps: OccurrenceLoopDeps) {
     this.#deps = deps;
@@ -64,6 +65,7 @@ export class OccurrenceLoop {
       }
     }
     this.#entries = entries;
+    this.#idsByName = new Map([...entries.values()].map((e) => [e.schedule.name, e.schedule.id]));
   }
 
   /**
@@ -114,6 +116,12 @@ export class OccurrenceLoop {
   /** The in-memory copy of an enabled schedule, current as of the last reload. */
   scheduleOf(scheduleId: string): Schedule | undefined {
     return this.#entries.get(scheduleId)?.schedule;
+  }
+
+  /** The in-memory copy of an enabled schedule, by name. */
+  scheduleNamed(name: string): Schedule | undefined {
+    const id = this.#idsByName.get(name);
+    return id === undefined ? undefined : this.scheduleOf(id);
   }
 
   /** The next occurrence of one schedule, as planned. */

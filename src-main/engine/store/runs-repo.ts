@@ -35,6 +35,12 @@ interface RunRow {
   created_at: number;
 }
 
+/**
+ * The runs of the retry chain `@chainId`: its first attempt (whose id is the chain's) by primary
+ * key, its retries through the partial index runs_retries_by_chain (migration 0004).
+ */
+const IN_CHAIN = '(id = @chainId OR (chain_id = @chainId AND attempt > 0))';
+
 /** What ends a run: the terminal status and everything learned while it ran. */
 export interface RunFinish {
   status: RunStatus;
@@ -72,9 +78,7 @@ export function createRunsRepo(
   const insertStmt = db.prepare(`INSERT INTO runs (id, schedule_id, schedule_name, attempt, trigger, triggered_by,
       chain_id, scheduled_for, due_at, started_at, finished_at, heartbeat_at, status, error, reason, host, priority,
       timeout_seconds, parameter_overrides, created_at)
-    VALUES (@id, @scheduleId, @scheduleName, @attempt, @trigger, @triggeredBy, @chainId, @scheduledFor, @dueAt,
-      @startedAt, @finishedAt, @heartbeatAt, @status, @error, @reason, @host, @priority, @timeoutSeconds,
-      @parameterOverrides, @createdAt)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const getStmt = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?');
   const startStmt = db.prepare(
     `UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?, host = ? WHERE id = ? AND status = 'queued'`,
@@ -115,11 +119,12 @@ export function createRunsRepo(
     `SELECT id, status FROM runs WHERE schedule_id = ? AND status IN ('queued', 'running')
       ORDER BY status = 'running' DESC, created_at LIMIT 1`,
   );
-  const chainStartStmt = db.prepare<[string], { first: number | null }>(
-    'SELECT MIN(COALESCE(started_at, due_at)) AS first FROM runs WHERE chain_id = ?',
+  const chainStartStmt = db.prepare<[{ chainId: string }], { first: number | null }>(
+    `SELECT MIN(COALESCE(started_at, due_at)) AS first FROM runs WHERE ${IN_CHAIN}`,
   );
   const lastFinishedStmt = db.prepare<[string], RunRow>(
-    `SELECT * FROM runs WHERE schedule_id = ? AND status NOT IN ('queued', 'running', 'skipped')
+    `SELECT * FROM runs WHERE schedule_id = ? AND finished_at IS NOT NULL
+        AND status NOT IN ('queued', 'running', 'skipped')
       ORDER BY finished_at DESC LIMIT 1`,
   );
   const pruneStmt = db.prepare<[number], { id: string }>(
@@ -158,10 +163,14 @@ export function createRunsRepo(
 
   return {
     insert(run: Run): void {
-      insertStmt.run({
-        ...run,
-        parameterOverrides: run.parameterOverrides ? codec.encode(JSON.stringify(run.parameterOverrides)) : null,
-      });
+      // Positional, in the column order above: a wake may write a thousand of these in a row.
+      insertStmt.run(
+        run.id, run.scheduleId, run.scheduleName, run.attempt, run.trigger, run.triggeredBy, run.chainId,
+        run.scheduledFor, run.dueAt, run.startedAt, run.finishedAt, run.heartbeatAt, run.status, run.error,
+        run.reason, run.host, run.priority, run.timeoutSeconds,
+        run.parameterOverrides ? codec.encode(JSON.stringify(run.parameterOverrides)) : null,
+        run.createdAt,
+      );
     },
     get(id: string): Run | undefined {
       const row = getStmt.get(id);
@@ -234,7 +243,7 @@ export function createRunsRepo(
       return activeRunStmt.get(scheduleId);
     },
     chainStartedAt(chainId: string): number | null {
-      return chainStartStmt.get(chainId)?.first ?? null;
+      return chainStartStmt.get({ chainId })?.first ?? null;
     },
     lastFinished(scheduleId: string): Run | undefined {
       const row = lastFinishedStmt.get(scheduleId);
@@ -244,7 +253,7 @@ export function createRunsRepo(
       const where: string[] = [];
       const args: Record<string, unknown> = {};
       if (filter.scheduleId) (where.push('schedule_id = @scheduleId'), (args.scheduleId = filter.scheduleId));
-      if (filter.chainId) (where.push('chain_id = @chainId'), (args.chainId = filter.chainId));
+      if (filter.chainId) (where.push(IN_CHAIN), (args.chainId = filter.chainId));
       if (filter.from !== undefined) (where.push('created_at >= @from'), (args.from = filter.from));
       if (filter.to !== undefined) (where.push('created_at < @to'), (args.to = filter.to));
       if (filter.statuses?.length) {

@@ -32,19 +32,33 @@ export function createSettingsRepo(db: Database) {
     return cache;
   };
 
-  return {
-    /** The engine settings, stored values over defaults (a frozen object: do not change it). */
-    engine(): Readonly<EngineSettings> {
-      const current = stored();
-      if (!current.engine) {
-        const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-        for (const key of Object.keys(DEFAULT_SETTINGS)) {
-          const raw = current.raw.get(key);
-          if (raw !== undefined) merged[key] = JSON.parse(raw);
-        }
-        current.engine = Object.freeze(merged as unknown as EngineSettings);
+  /** The engine settings, stored values over defaults (a frozen object: do not change it). */
+  const engine = (): Readonly<EngineSettings> => {
+    const current = stored();
+    if (!current.engine) {
+      const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+      for (const key of Object.keys(DEFAULT_SETTINGS)) {
+        const raw = current.raw.get(key);
+        if (raw !== undefined) merged[key] = JSON.parse(raw);
       }
-      return current.engine;
+      current.engine = Object.freeze(merged as unknown as EngineSettings);
+    }
+    return current.engine;
+  };
+
+  return {
+    engine,
+    /**
+     * The engine settings as last read, without asking SQLite whether another connection changed
+     * them (that check is a read transaction of its own, ~10 µs with WAL locks). For the engine's
+     * per-run paths; the engine calls `forget()` when data_version moves, which it polls anyway.
+     */
+    lastKnownEngine(): Readonly<EngineSettings> {
+      return cache?.engine ?? engine();
+    },
+    /** Drops what is kept in memory, so that the next read goes to the store. */
+    forget(): void {
+      cache = undefined;
     },
     get<T>(key: string): T | undefined {
       const raw = stored().raw.get(key);
