@@ -23,6 +23,7 @@ import { createTicker, type Ticker } from './scheduler/ticker.ts';
 import { OccurrenceLoop } from './scheduler/occurrence-loop.ts';
 import { dataVersion } from './store/db.ts';
 import { acquireLease, LEASE_REFRESH_MS, refreshLease, releaseLease } from './store/lease.ts';
+import { startCheckpointer, type Checkpointer } from './store/checkpointer.ts';
 import { readRunOutput, removeRunOutput } from './store/output-files.ts';
 import type { RunFilter } from './store/runs-repo.ts';
 import type { SecretBoxOptions } from './store/secrets.ts';
@@ -116,6 +117,7 @@ export function createEngine(options: EngineOptions = {}) {
   let scheduling = false;
   let ticker: Ticker | undefined;
   let notifier: Notifier | undefined;
+  let checkpointer: Checkpointer | undefined;
   let maintenance: TimerHandle | undefined;
   let lastVersion = 0;
   let lastHeartbeat = 0;
@@ -238,6 +240,7 @@ export function createEngine(options: EngineOptions = {}) {
     /** Takes the data folder, recovers from a crash, plans missed occurrences, and serves. */
     async start(startOptions: StartOptions = {}): Promise<void> {
       acquireLease(store.db, { owner, host, pid: process.pid, startedAt: clock.now(), heartbeatAt: clock.now() }, store.dataDir);
+      checkpointer = startCheckpointer(store.db, store.paths.db, logger);
       serving = true;
       scheduling = startOptions.scheduling ?? true;
       if (options.notifications !== false) {
@@ -277,8 +280,9 @@ export function createEngine(options: EngineOptions = {}) {
       dispatcher.close();
       const graceMs = stopOptions.graceMs ?? store.settings.engine().graceSeconds * 1000;
       if (!(await dispatcher.drain(graceMs))) await dispatcher.abortAll();
-      await Promise.all([notifier?.close(), builtIn.close()]);
+      await Promise.all([notifier?.close(), builtIn.close(), checkpointer?.stop()]);
       notifier = undefined;
+      checkpointer = undefined;
       serving = false;
       releaseLease(store.db, owner);
       events.emit('engine.state', state());

@@ -88,7 +88,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     options.scheduleById?.(id) ?? cached(`schedule:${id}`, () => store.schedules.getById(id));
   const mayNotify = (schedule: Schedule | undefined) =>
     schedule !== undefined &&
-    (schedule.notify?.email !== undefined || schedule.notify?.webhook !== undefined || (store.settings.get<{ defaultTo?: string[] }>('notify')?.defaultTo?.length ?? 0) > 0);
+    (schedule.notify?.email !== undefined || schedule.notify?.webhook !== undefined || (store.settings.lastKnown<{ defaultTo?: string[] }>('notify')?.defaultTo?.length ?? 0) > 0);
 
   const abandoned = repo.failPending('Batchlight stopped before this notification was sent');
   if (abandoned) logger.warn(`${abandoned} notifications were left unsent by an unexpected stop`);

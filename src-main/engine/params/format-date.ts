@@ -55,8 +55,24 @@ function offset(minutes: number): string {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The wall-clock parts of the last whole second asked for, per zone: runs starting together ask
+ * for the same second, and formatToParts costs tens of microseconds each time.
+ */
+const lastSecond = new Map<string, { second: number; parts: Parts }>();
 
 function partsIn(epochMs: number, timezone: string): Parts {
+  const millisecond = ((epochMs % 1000) + 1000) % 1000;
+  const second = epochMs - millisecond;
+  const last = lastSecond.get(timezone);
+  if (last?.second === second) return { ...last.parts, millisecond };
+  const parts = secondPartsIn(second, timezone);
+  lastSecond.set(timezone, { second, parts });
+  return { ...parts, millisecond };
+}
+
+/** The parts of a whole second (millisecond 0) in `timezone`. */
+function secondPartsIn(epochMs: number, timezone: string): Parts {
   let formatter = formatters.get(timezone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
@@ -70,11 +86,10 @@ function partsIn(epochMs: number, timezone: string): Parts {
   const parts = formatter.formatToParts(epochMs);
   const value = (type: string) => Number(parts.find((x) => x.type === type)?.value);
   const wall = Date.UTC(value('year'), value('month') - 1, value('day'), value('hour'), value('minute'), value('second'));
-  const millisecond = ((epochMs % 1000) + 1000) % 1000;
   return {
     year: value('year'), month: value('month'), day: value('day'),
     hour: value('hour'), minute: value('minute'), second: value('second'),
-    millisecond,
-    offsetMinutes: Math.round((wall - (epochMs - millisecond)) / 60_000),
+    millisecond: 0,
+    offsetMinutes: Math.round((wall - epochMs) / 60_000),
   };
 }

@@ -59,9 +59,13 @@ export class Dispatcher {
   #pending = false;
   #filter: ((run: Run) => boolean) | undefined;
   #endings: Ending[] = [];
+  /** One IMMEDIATE transaction around `work`; built once (better-sqlite3 builds a wrapper per call). */
+  readonly #transaction: <T>(work: () => T) => T;
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
+    const transaction = deps.db.transaction((work: () => unknown) => work());
+    this.#transaction = <T>(work: () => T) => transaction.immediate(work) as T;
   }
 
   /** Begins starting queued runs; `filter` limits which (the CLI's one-off trigger). */
@@ -101,7 +105,7 @@ export class Dispatcher {
   /** One dispatch pass: starts every due run the limits allow. */
   dispatchNow(): void {
     if (!this.#accepting) return;
-    const { runs, clock, db } = this.#deps;
+    const { runs, clock } = this.#deps;
     const settings = this.#deps.settings();
     let free = settings.concurrency - this.#active.size;
     if (free <= 0) return;
@@ -109,7 +113,7 @@ export class Dispatcher {
     const schedules = new Map<string, Schedule | undefined>();
     const starting: Array<{ schedule: Schedule; run: Run }> = [];
     // One transaction marks the whole pass started: one commit instead of one per run.
-    db.transaction(() => {
+    this.#transaction(() => {
       for (const run of runs.due(clock.now())) {
         if (free <= 0) break;
         if (this.#filter && !this.#filter(run)) continue;
@@ -126,7 +130,7 @@ export class Dispatcher {
         perSchedule.set(schedule.id, (perSchedule.get(schedule.id) ?? 0) + 1);
         starting.push({ schedule, run: { ...run, status: 'running', startedAt: now, heartbeatAt: now, host: this.#deps.host } });
       }
-    }).immediate();
+    });
     for (const { schedule, run } of starting) this.#start(schedule, run, settings.outputCapBytes);
   }
 
@@ -138,10 +142,10 @@ export class Dispatcher {
    * once the transaction has committed; if it throws, none is.
    */
   admitting<T>(write: (startNow: NonNullable<AdmitContext['startNow']>) => T): T {
-    const { db, runs, clock, host } = this.#deps;
+    const { runs, clock, host } = this.#deps;
     const launch: Array<{ schedule: Schedule; run: Run }> = [];
     const settings = this.#deps.settings();
-    const result = db.transaction(() => {
+    const result = this.#transaction(() => {
       let free = settings.concurrency - this.#active.size;
       const open = this.#accepting && free > 0 && !runs.anyDue(clock.now());
       const perSchedule = open ? this.#runningPerSchedule() : new Map<string, number>();
@@ -155,7 +159,7 @@ export class Dispatcher {
         launch.push({ schedule, run: started });
         return started;
       });
-    }).immediate();
+    });
     for (const { schedule, run } of launch) this.#start(schedule, run, settings.outputCapBytes);
     return result;
   }
@@ -277,11 +281,11 @@ export class Dispatcher {
 
   /** Stores the ends of runs and, in the same transaction, each one's retry if one is due. */
   #record(endings: ReadonlyArray<Omit<Ending, 'recorded'>>): void {
-    const { db, events } = this.#deps;
+    const { events } = this.#deps;
     const recorded: Array<{ ended: Run | undefined; retry: Run | undefined }> = [];
-    db.transaction(() => {
+    this.#transaction(() => {
       for (const { schedule, run, result } of endings) recorded.push(this.#recordOne(schedule, run, result));
-    }).immediate();
+    });
     // Their slots are free before anyone hears of the ends: a listener that runs the schedule
     // again at once (a chained job, the tray's "run again") finds room and starts it directly.
     for (const { run } of endings) this.#active.delete(run.id);

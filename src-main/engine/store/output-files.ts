@@ -80,19 +80,23 @@ export function createRunOutput(
     throw new Error(`Expected \`outputCapBytes\` to be a whole number of bytes >= 0, got ${describeValue(capBytes)}`);
   }
   const paths = { stdout: outputPath(runsDir, runId, 'stdout'), stderr: outputPath(runsDir, runId, 'stderr') };
-  const out = {
-    stdout: new CappedStream(paths.stdout, capBytes, options.redact),
-    stderr: new CappedStream(paths.stderr, capBytes, options.redact),
-  };
+  // A stream is built when the runner first asks for it: many runs never touch stderr, and a
+  // runner that returns data (SQL) may touch neither.
+  const out: Partial<Record<OutputStream, CappedStream>> = {};
+  const stream = (name: OutputStream) => (out[name] ??= new CappedStream(paths[name], capBytes, options.redact));
   let closing: Promise<void> | undefined;
   return {
-    stdout: out.stdout.writable,
-    stderr: out.stderr.writable,
+    get stdout() {
+      return stream('stdout').writable;
+    },
+    get stderr() {
+      return stream('stderr').writable;
+    },
     paths,
-    close: () => (closing ??= Promise.all([out.stdout.close(), out.stderr.close()]).then(() => undefined)),
-    tails: () => ({ stdout: out.stdout.tail(), stderr: out.stderr.tail() }),
-    bytes: () => ({ stdout: out.stdout.total, stderr: out.stderr.total }),
-    truncated: () => ({ stdout: out.stdout.dropped > 0, stderr: out.stderr.dropped > 0 }),
+    close: () => (closing ??= Promise.all([out.stdout?.close(), out.stderr?.close()]).then(() => undefined)),
+    tails: () => ({ stdout: out.stdout?.tail() ?? '', stderr: out.stderr?.tail() ?? '' }),
+    bytes: () => ({ stdout: out.stdout?.total ?? 0, stderr: out.stderr?.total ?? 0 }),
+    truncated: () => ({ stdout: (out.stdout?.dropped ?? 0) > 0, stderr: (out.stderr?.dropped ?? 0) > 0 }),
   };
 }
 

@@ -46,6 +46,11 @@ export function createSettingsRepo(db: Database) {
     return current.engine;
   };
 
+  const get = <T>(key: string): T | undefined => {
+    const raw = stored().raw.get(key);
+    return raw === undefined ? undefined : (JSON.parse(raw) as T);
+  };
+
   return {
     engine,
     /**
@@ -56,14 +61,17 @@ export function createSettingsRepo(db: Database) {
     lastKnownEngine(): Readonly<EngineSettings> {
       return cache?.engine ?? engine();
     },
+    /** One setting as last read, like lastKnownEngine (for the engine's per-run paths). */
+    lastKnown<T>(key: string): T | undefined {
+      if (!cache) return get<T>(key);
+      const raw = cache.raw.get(key);
+      return raw === undefined ? undefined : (JSON.parse(raw) as T);
+    },
     /** Drops what is kept in memory, so that the next read goes to the store. */
     forget(): void {
       cache = undefined;
     },
-    get<T>(key: string): T | undefined {
-      const raw = stored().raw.get(key);
-      return raw === undefined ? undefined : (JSON.parse(raw) as T);
-    },
+    get,
     set(key: string, value: unknown): void {
       if (value === undefined) deleteStmt.run(key);
       else setStmt.run(key, JSON.stringify(value));

@@ -1,0 +1,57 @@
+/**
+ * WAL checkpoints run on a worker thread while the engine serves (store/checkpointer.ts): the
+ * engine's connection stops checkpointing, committed pages still reach the database file, and a
+ * worker that cannot run gives checkpointing back to the engine's connection, saying why.
+ */
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../src-main/engine/logger.ts';
+import { startCheckpointer } from '../../src-main/engine/store/checkpointer.ts';
+import { openStore } from '../../src-main/engine/store/store.ts';
+import { onCleanup, tempDir, waitFor } from '../helpers/engine-harness.ts';
+
+function warnings(): { logger: Logger; seen: string[] } {
+  const seen: string[] = [];
+  const logger: Logger = { debug: () => {}, info: () => {}, warn: (message) => seen.push(message), error: (message) => seen.push(message), child: () => logger };
+  return { logger, seen };
+}
+
+function store() {
+  const opened = openStore(tempDir());
+  onCleanup(() => opened.close());
+  return opened;
+}
+
+const autocheckpoint = (s: ReturnType<typeof store>) => s.db.pragma('wal_autocheckpoint', { simple: true });
+
+describe('the checkpoint worker', () => {
+  it('copies committed pages into the database file while the engine connection does not checkpoint', async () => {
+    const s = store();
+    const { logger, seen } = warnings();
+    const checkpointer = startCheckpointer(s.db, s.paths.db, logger, { intervalMs: 50 });
+    onCleanup(() => checkpointer.stop());
+    expect(autocheckpoint(s)).toBe(0);
+    const before = fs.statSync(s.paths.db).size;
+    s.db.exec('CREATE TABLE filler (text TEXT)');
+    const insert = s.db.prepare('INSERT INTO filler (text) VALUES (?)');
+    s.db.transaction(() => {
+      for (let i = 0; i < 3000; i += 1) insert.run('x'.repeat(500));
+    })();
+
+    await waitFor(() => fs.statSync(s.paths.db).size > before + 1_000_000, 10_000, 'the worker to checkpoint the WAL into the database file');
+    expect(seen).toEqual([]);
+    await checkpointer.stop();
+    expect(autocheckpoint(s)).toBe(1000);
+  });
+
+  it('that cannot start hands checkpointing back to the engine connection and logs why', async () => {
+    const s = store();
+    const { logger, seen } = warnings();
+    const checkpointer = startCheckpointer(s.db, s.paths.db, logger, { driver: '/nowhere/better-sqlite3.js', intervalMs: 50 });
+
+    await waitFor(() => seen.length > 0, 10_000, 'the warning');
+    expect(seen[0]).toMatch(/^SQLite checkpoints are back on the engine's thread: the checkpoint worker failed \(.*nowhere/);
+    expect(autocheckpoint(s)).toBe(1000);
+    await checkpointer.stop();
+  });
+});
