@@ -86,10 +86,10 @@ async function engineRunner(dataDir: string): Promise<{ engine: Engine; runOne: 
   const waiting = new Map<string, (run: Run) => void>();
   engine.events.on('run.finished', (run) => waiting.get(run.id)?.(run));
   const runOne = async () => {
-    const queued = engine.trigger(SCHEDULE);
-    if (queued.status !== 'queued') return false;
-    const ended = await new Promise<Run>((resolve) => waiting.set(queued.id, resolve));
-    waiting.delete(queued.id);
+    const admitted = engine.trigger(SCHEDULE);
+    if (admitted.status !== 'queued' && admitted.status !== 'running') return false;
+    const ended = await new Promise<Run>((resolve) => waiting.set(admitted.id, resolve));
+    waiting.delete(admitted.id);
     return ended.status === 'succeeded';
   };
   return { engine, runOne };

@@ -40,9 +40,11 @@ export interface EngineSchedulerResult {
   skippedByReason: Record<string, number>;
   /**
    * Occurrence → the wake that planned it (created_at is the loop's `now`, not the insert
-   * instant), → run started (started_at), → run recorded as ended (finished_at), ms.
+   * instant), → run started (started_at, stamped as its row is written, before the wake's
+   * transaction commits), → runner called (after that commit), → run recorded as ended
+   * (finished_at), ms.
    */
-  lateness: { wake: Summary; started: Summary; finished: Summary };
+  lateness: { wake: Summary; started: Summary; runnerCalled: Summary; finished: Summary };
   cost: ProcessCost;
 }
 
@@ -51,7 +53,15 @@ const GRACE_MS = 15_000;
 const CONCURRENCY = 2000;
 const label = 'engine';
 
-const noopRunner: Runner = { type: 'process', run: async () => ({ ok: true, exitCode: 0 }) };
+/** When the runner was called, per (schedule, occurrence): started_at is stamped before the commit. */
+const calledAt = new Map<string, number>();
+const noopRunner: Runner = {
+  type: 'process',
+  run: async ({ run }) => {
+    calledAt.set(`${run.scheduleId}@${run.scheduledFor}`, Date.now());
+    return { ok: true, exitCode: 0 };
+  },
+};
 
 const seconds = benchSeconds();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'batchlight-bench-scheduler-'));
@@ -127,6 +137,10 @@ try {
     lateness: {
       wake: summarise(rows.map((r) => r.created_at - r.scheduled_for)),
       started: summarise(started.map((r) => r.started_at! - r.scheduled_for)),
+      runnerCalled: summarise(started.flatMap((r) => {
+        const called = calledAt.get(`${r.schedule_id}@${r.scheduled_for}`);
+        return called === undefined ? [] : [called - r.scheduled_for];
+      })),
       finished: summarise(ended.map((r) => r.finished_at! - r.scheduled_for)),
     },
     cost,

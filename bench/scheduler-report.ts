@@ -87,6 +87,8 @@ export function printSchedulerCase(c: SchedulerCase): void {
   const wake = e.lateness.wake;
   const fin = e.lateness.finished;
   console.log(`engine wake lateness (created_at − scheduled_for) p50/p99/max: ${fmt(wake.p50, 0)}/${fmt(wake.p99, 0)}/${fmt(wake.max, 0)} ms`);
+  const called = e.lateness.runnerCalled;
+  console.log(`engine runner called (after the wake's commit) − scheduled_for p50/p99/max: ${fmt(called.p50, 0)}/${fmt(called.p99, 0)}/${fmt(called.max, 0)} ms`);
   console.log(`engine end recorded (finished_at − scheduled_for) p50/p99/max: ${fmt(fin.p50, 0)}/${fmt(fin.p99, 0)}/${fmt(fin.max, 0)} ms`);
   console.log(`engine CPU incl. set-up and import: ${fmt(e.cost.cpuSecondsTotal, 2)} s`);
   for (const aim of schedulerAims(c)) console.log(`aim: ${aim}`);
