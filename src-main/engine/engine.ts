@@ -142,8 +142,8 @@ export function createEngine(options: EngineOptions = {}) {
   /** The ticker's wake: record due occurrences, start due runs, aim at the next instant. */
   const wake = (now: number) => {
     if (scheduling) announce(loop.handle(now));
-    dispatcher.dispatchNow();
-    aim();
+    dispatcher.dispatchNow(now);
+    aim(now);
     if (scheduling && !lookingAhead) {
       lookingAhead = true;
       setImmediate(() => {
@@ -153,8 +153,9 @@ export function createEngine(options: EngineOptions = {}) {
     }
   };
 
-  const aim = () => {
-    const candidates = [scheduling ? loop.nextWake() : null, store.runs.nextDueAfter(clock.now())].filter((x): x is number => x !== null);
+  /** Aims the ticker at the next occurrence or queued run due after `now` (the wake's instant). */
+  const aim = (now = clock.now()) => {
+    const candidates = [scheduling ? loop.nextWake() : null, store.runs.nextDueAfter(now)].filter((x): x is number => x !== null);
     ticker?.wakeAt(candidates.length ? Math.min(...candidates) : null);
   };
 
@@ -352,7 +353,7 @@ export function createEngine(options: EngineOptions = {}) {
 
     /** Runs a schedule now, obeying its overlap policy: a refused trigger returns a skipped row. */
     trigger(name: string, triggerOptions: TriggerOptions = {}): Run {
-      const s = (scheduling ? loop.scheduleNamed(name) : undefined) ?? schedule(name);
+      const s = schedule(name);
       const now = clock.now();
       const run = dispatcher.admitting((startNow) =>
         admitRun({ runs: store.runs, host, now, tally: ActiveTally.lazy(store.runs), startNow }, s, {

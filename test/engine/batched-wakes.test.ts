@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../src-main/engine/engine.ts';
 import type { Run } from '../../src-main/engine/types.ts';
-import { makeEngine, scheduleSpec } from '../helpers/engine-harness.ts';
+import type { Runner } from '../../src-main/engine/runners/runner.ts';
+import { makeEngine, scheduleSpec, waitFor } from '../helpers/engine-harness.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 import { createRecordingRunner, settle } from '../helpers/recording-runner.ts';
 
@@ -81,5 +82,35 @@ describe('many schedules due in the same wake', () => {
       ['fails-a', 'retry', 1],
       ['fails-c', 'retry', 1],
     ]);
+  });
+
+  it('a run end that cannot be recorded is logged and leaves the others ending with it recorded', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const errors: string[] = [];
+    const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (message: string) => errors.push(message), child: () => logger };
+    const runner: Runner = {
+      type: 'process',
+      run: async ({ run }) => {
+        await gate;
+        return run.scheduleName === 'deleted' ? { ok: false, exitCode: 1, error: 'boom' } : { ok: true, exitCode: 0 };
+      },
+    };
+    const engine = makeEngine({ runners: [runner], logger });
+    engine.saveSchedule(scheduleSpec({ name: 'deleted', job, retry: { maxRetries: 2, delaySeconds: 60 } }));
+    engine.saveSchedule(scheduleSpec({ name: 'kept', job }));
+    await engine.start();
+    const seen = collect(engine);
+    engine.trigger('deleted');
+    const kept = engine.trigger('kept');
+    await waitFor(() => engine.state().running === 2);
+    // Its runs go with it (ON DELETE CASCADE), so its retry cannot be written when its run ends.
+    engine.deleteSchedule('deleted');
+    release();
+
+    await waitFor(() => engine.state().running === 0, 5_000, 'both runs to end');
+    expect(engine.getRun(kept.id)).toMatchObject({ status: 'succeeded' });
+    expect(seen.finished.map((r) => r.scheduleName)).toEqual(['kept']);
+    expect(errors).toContain('Could not record the end of a run');
   });
 });

@@ -61,11 +61,15 @@ export class Dispatcher {
   #endings: Ending[] = [];
   /** One IMMEDIATE transaction around `work`; built once (better-sqlite3 builds a wrapper per call). */
   readonly #transaction: <T>(work: () => T) => T;
+  readonly #savepoint: <T>(work: () => T) => T;
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
     const transaction = deps.db.transaction((work: () => unknown) => work());
     this.#transaction = <T>(work: () => T) => transaction.immediate(work) as T;
+    // Called inside #transaction, better-sqlite3 makes it a SAVEPOINT: one run's end that fails
+    // to record is rolled back alone, not with the others of its batch.
+    this.#savepoint = <T>(work: () => T) => transaction(work) as T;
   }
 
   /** Begins starting queued runs; `filter` limits which (the CLI's one-off trigger). */
@@ -102,9 +106,10 @@ export class Dispatcher {
     });
   }
 
-  /** One dispatch pass: starts every due run the limits allow. */
-  dispatchNow(): void {
+  /** One dispatch pass: starts every run due at `now` that the limits allow. */
+  dispatchNow(now = this.#deps.clock.now()): void {
     if (!this.#accepting) return;
+    this.#recordEndings();
     const { runs, clock } = this.#deps;
     const settings = this.#deps.settings();
     let free = settings.concurrency - this.#active.size;
@@ -114,7 +119,7 @@ export class Dispatcher {
     const starting: Array<{ schedule: Schedule; run: Run }> = [];
     // One transaction marks the whole pass started: one commit instead of one per run.
     this.#transaction(() => {
-      for (const run of runs.due(clock.now())) {
+      for (const run of runs.due(now)) {
         if (free <= 0) break;
         if (this.#filter && !this.#filter(run)) continue;
         if (run.cancelRequested) {
@@ -124,11 +129,11 @@ export class Dispatcher {
         if (!schedules.has(run.scheduleId)) schedules.set(run.scheduleId, this.#deps.scheduleById(run.scheduleId));
         const schedule = schedules.get(run.scheduleId);
         if (!schedule || !mayStart(schedule, perSchedule.get(schedule.id) ?? 0)) continue;
-        const now = clock.now();
-        if (!runs.markStarted(run.id, now, this.#deps.host)) continue;
+        const startedAt = clock.now();
+        if (!runs.markStarted(run.id, startedAt, this.#deps.host)) continue;
         free -= 1;
         perSchedule.set(schedule.id, (perSchedule.get(schedule.id) ?? 0) + 1);
-        starting.push({ schedule, run: { ...run, status: 'running', startedAt: now, heartbeatAt: now, host: this.#deps.host } });
+        starting.push({ schedule, run: { ...run, status: 'running', startedAt, heartbeatAt: startedAt, host: this.#deps.host } });
       }
     });
     for (const { schedule, run } of starting) this.#start(schedule, run, settings.outputCapBytes);
@@ -142,6 +147,7 @@ export class Dispatcher {
    * once the transaction has committed; if it throws, none is.
    */
   admitting<T>(write: (startNow: NonNullable<AdmitContext['startNow']>) => T): T {
+    this.#recordEndings();
     const { runs, clock, host } = this.#deps;
     const launch: Array<{ schedule: Schedule; run: Run }> = [];
     const settings = this.#deps.settings();
@@ -247,14 +253,11 @@ export class Dispatcher {
     const executorDeps: ExecutorDeps = {
       ...deps.executor,
       outputCapBytes,
-      setPid: (runId, pid) => {
-        deps.runs.setPid(runId, pid);
-        const active = this.#active.get(runId);
-        if (active) active.run = { ...active.run, pid };
-      },
+      setPid: (runId, pid) => deps.runs.setPid(runId, pid),
     };
     const done = executeRun(executorDeps, schedule, run, controller)
-      .then((result) => new Promise<void>((recorded) => this.#ended({ schedule, run: this.#active.get(run.id)?.run ?? run, result, recorded })))
+      .then((result) => new Promise<void>((recorded) => this.#ended({ schedule, run, result, recorded })))
+      .catch((error: unknown) => deps.logger.error('Could not record the end of a run', { runId: run.id, error: toError(error).message }))
       .finally(() => {
         this.#active.delete(run.id);
         this.request();
@@ -263,28 +266,44 @@ export class Dispatcher {
     deps.events.emit('run.started', run);
   }
 
-  /** Queues the end of a run; every end queued in this turn is recorded in one transaction. */
+  /**
+   * Queues the end of a run; every end queued in this turn is recorded in one transaction, at
+   * the end of the turn or before anything else is admitted or dispatched (so that a run which
+   * has ended never counts as running for its schedule's next occurrence).
+   */
   #ended(ending: Ending): void {
     this.#endings.push(ending);
-    if (this.#endings.length > 1) return;
-    setImmediate(() => {
-      const batch = this.#endings;
-      this.#endings = [];
-      try {
-        this.#record(batch);
-      } catch (error) {
-        this.#deps.logger.error('Could not record the end of runs', { runIds: batch.map((e) => e.run.id).join(', '), error: toError(error).message });
-      }
-      for (const ending of batch) ending.recorded();
-    });
+    if (this.#endings.length === 1) setImmediate(() => this.#recordEndings());
   }
 
-  /** Stores the ends of runs and, in the same transaction, each one's retry if one is due. */
+  #recordEndings(): void {
+    if (this.#endings.length === 0) return;
+    const batch = this.#endings;
+    this.#endings = [];
+    try {
+      this.#record(batch);
+    } catch (error) {
+      this.#deps.logger.error('Could not record the end of runs', { runIds: batch.map((e) => e.run.id).join(', '), error: toError(error).message });
+    }
+    for (const ending of batch) ending.recorded();
+  }
+
+  /**
+   * Stores the ends of runs and, in the same transaction, each one's retry if one is due. Each
+   * end is a savepoint of its own: one that cannot be recorded (its schedule was deleted while it
+   * ran, say) is logged and leaves the others recorded.
+   */
   #record(endings: ReadonlyArray<Omit<Ending, 'recorded'>>): void {
-    const { events } = this.#deps;
+    const { events, logger } = this.#deps;
     const recorded: Array<{ ended: Run | undefined; retry: Run | undefined }> = [];
     this.#transaction(() => {
-      for (const { schedule, run, result } of endings) recorded.push(this.#recordOne(schedule, run, result));
+      for (const { schedule, run, result } of endings) {
+        try {
+          recorded.push(this.#savepoint(() => this.#recordOne(schedule, run, result)));
+        } catch (error) {
+          logger.error('Could not record the end of a run', { runId: run.id, schedule: schedule.name, error: toError(error).message });
+        }
+      }
     });
     // Their slots are free before anyone hears of the ends: a listener that runs the schedule
     // again at once (a chained job, the tray's "run again") finds room and starts it directly.

@@ -39,7 +39,6 @@ export interface OccurrenceLoopDeps {
 export class OccurrenceLoop {
   readonly #deps: OccurrenceLoopDeps;
   #entries = new Map<string, Entry>();
-  #idsByName = new Map<string, string>();
 
   constructor(deps: OccurrenceLoopDeps) {
     this.#deps = deps;
@@ -65,7 +64,6 @@ export class OccurrenceLoop {
       }
     }
     this.#entries = entries;
-    this.#idsByName = new Map([...entries.values()].map((e) => [e.schedule.name, e.schedule.id]));
   }
 
   /**
@@ -80,15 +78,22 @@ export class OccurrenceLoop {
     due.sort((a, b) => b.schedule.priority - a.schedule.priority || (a.nextDue ?? now) - (b.nextDue ?? now));
     const { runs, schedules, host } = this.#deps;
     const pausedAll = this.#deps.pausedAll();
-    this.#deps.admitting((startNow) => {
-      const ctx: AdmitContext = { runs, host, now, tally: ActiveTally.all(runs), startNow };
-      const markers: Array<[string, number]> = [];
-      for (const entry of due) {
-        const marker = this.#handleOne(entry, ctx, pausedAll, written);
-        if (marker !== null) markers.push([entry.schedule.id, marker]);
-      }
-      schedules.setLastOccurrences(markers);
+    const planned = this.#deps.admitting((startNow) => {
+      // After a reload (`all`) the next occurrences are not known yet, so this order is not the
+      // dispatcher's: those rows are queued, and the dispatcher starts them in its own order.
+      const ctx: AdmitContext = { runs, host, now, tally: ActiveTally.all(runs), startNow: all ? undefined : startNow };
+      const plans = due.map((entry) => this.#handleOne(entry, ctx, pausedAll, written));
+      schedules.setLastOccurrences(plans.flatMap((p) => (p.marker === null ? [] : [[p.entry.schedule.id, p.marker] as [string, number]])));
+      return plans;
     });
+    // Only once the rows are committed: if the transaction fails, the next wake plans again.
+    for (const { entry, marker, nextDue } of planned) {
+      if (nextDue !== entry.nextDue) {
+        entry.nextDue = nextDue;
+        entry.following = undefined;
+      }
+      if (marker !== null) entry.schedule = { ...entry.schedule, lastOccurrence: marker };
+    }
     return written;
   }
 
@@ -118,12 +123,6 @@ export class OccurrenceLoop {
     return this.#entries.get(scheduleId)?.schedule;
   }
 
-  /** The in-memory copy of an enabled schedule, by name. */
-  scheduleNamed(name: string): Schedule | undefined {
-    const id = this.#idsByName.get(name);
-    return id === undefined ? undefined : this.scheduleOf(id);
-  }
-
   /** The next occurrence of one schedule, as planned. */
   nextDueOf(scheduleId: string): number | null {
     return this.#entries.get(scheduleId)?.nextDue ?? null;
@@ -132,9 +131,10 @@ export class OccurrenceLoop {
   /**
    * Plans one schedule from its in-memory copy (every change, ours or another process's seen
    * through data_version, goes through `reload`, so the copy is current) and writes its rows into
-   * `written`. Returns the new occurrence marker to store, or null if it did not move.
+   * `written`. Returns the new occurrence marker to store (null if it did not move) and the next
+   * occurrence, for `handle` to keep once the transaction has committed.
    */
-  #handleOne(entry: Entry, ctx: AdmitContext, pausedAll: boolean, written: Run[]): number | null {
+  #handleOne(entry: Entry, ctx: AdmitContext, pausedAll: boolean, written: Run[]): { entry: Entry; marker: number | null; nextDue: number | null } {
     const fresh = entry.schedule;
     const plan = planOccurrences({
       cron: entry.cron,
@@ -147,13 +147,8 @@ export class OccurrenceLoop {
       known: entry.nextDue !== null && entry.following !== undefined ? { first: entry.nextDue, second: entry.following } : undefined,
     });
     for (const action of plan.actions) written.push(this.#apply(fresh, action, ctx));
-    if (plan.nextDue !== entry.nextDue) {
-      entry.nextDue = plan.nextDue;
-      entry.following = undefined;
-    }
-    if (plan.lastOccurrence === null || plan.lastOccurrence === fresh.lastOccurrence) return null;
-    entry.schedule = { ...fresh, lastOccurrence: plan.lastOccurrence };
-    return plan.lastOccurrence;
+    const moved = plan.lastOccurrence !== null && plan.lastOccurrence !== fresh.lastOccurrence;
+    return { entry, marker: moved ? plan.lastOccurrence : null, nextDue: plan.nextDue };
   }
 
   #apply(schedule: Schedule, action: PlannedAction, ctx: AdmitContext): Run {

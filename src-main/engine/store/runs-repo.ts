@@ -83,9 +83,10 @@ export function createRunsRepo(
   const startStmt = db.prepare(
     `UPDATE runs SET status = 'running', started_at = ?, heartbeat_at = ?, host = ? WHERE id = ? AND status = 'queued'`,
   );
-  const finishStmt = db.prepare(`UPDATE runs SET status = @status, finished_at = @finishedAt, exit_code = @exitCode,
+  const finishStmt = db.prepare<[Record<string, unknown>], { heartbeat_at: number | null; pid: number | null; cancel_requested: number }>(`UPDATE runs SET status = @status, finished_at = @finishedAt, exit_code = @exitCode,
       error = @error, error_detail = @errorDetail, stdout_tail = @stdoutTail, stderr_tail = @stderrTail,
-      result = @result WHERE id = @id AND status IN ('queued', 'running')`);
+      result = @result WHERE id = @id AND status IN ('queued', 'running')
+    RETURNING heartbeat_at, pid, cancel_requested`);
   const pidStmt = db.prepare('UPDATE runs SET pid = ? WHERE id = ?');
   const heartbeatStmt = db.prepare(`UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'`);
   const cancelStmt = db.prepare(
@@ -195,8 +196,17 @@ export function createRunsRepo(
         stdoutTail: end.stdoutTail ?? null,
         stderrTail: end.stderrTail ?? null,
       };
-      if (finishStmt.run({ id: run.id, ...ended, result }).changes !== 1) return undefined;
-      return { ...run, ...ended, result: result === null ? null : JSON.parse(result) };
+      // The columns others may have changed while it ran come back from the UPDATE itself.
+      const current = finishStmt.get({ id: run.id, ...ended, result });
+      if (!current) return undefined;
+      return {
+        ...run,
+        ...ended,
+        heartbeatAt: current.heartbeat_at,
+        pid: current.pid,
+        cancelRequested: current.cancel_requested === 1,
+        result: result === null ? null : JSON.parse(result),
+      };
     },
     setPid(id: string, pid: number): void {
       pidStmt.run(pid, id);
