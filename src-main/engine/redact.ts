@@ -61,6 +61,12 @@ const SHAPES: Array<[RegExp, (match: string, ...groups: string[]) => string]> = 
   ],
 ];
 
+/**
+ * Text in which no shape can match: every shape above needs one of these words (or `://`).
+ * Checked first, so the common line (most run output) costs one scan instead of seven.
+ */
+const SHAPE_HINT = /pass|pwd|secret|token|key|sig|:\/\/|authori|bearer/i;
+
 /** A redactor with no known secrets yet; the engine keeps one per process. */
 export function createRedactor(): Redactor {
   const secrets = new Set<string>();
@@ -81,6 +87,7 @@ export function createRedactor(): Redactor {
     if (!text) return text;
     const pattern = knownPattern();
     let out = pattern ? text.replace(pattern, MASK) : text;
+    if (!SHAPE_HINT.test(out)) return out;
     for (const [shape, replace] of SHAPES) out = out.replace(shape, replace);
     return out;
   };
