@@ -13,7 +13,7 @@ import { silentLogger, type Logger } from './logger.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from './notify/notifier.ts';
 import type { QueryResolver } from './params/values.ts';
 import { createBuiltInRunners } from './runners/built-in.ts';
-import { endOrphanedJob } from './runners/orphans.ts';
+import { endOrphanedRuns } from './runners/orphans.ts';
 import type { Runner } from './runners/runner.ts';
 import { ActiveTally, admitRun } from './runs/admission.ts';
 import { Dispatcher } from './runs/dispatcher.ts';
@@ -24,7 +24,8 @@ import { OccurrenceLoop } from './scheduler/occurrence-loop.ts';
 import { dataVersion } from './store/db.ts';
 import { acquireLease, LEASE_REFRESH_MS, refreshLease, releaseLease } from './store/lease.ts';
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.ts';
-import { readRunOutput, removeRunOutput } from './store/output-files.ts';
+import { readRunOutput } from './store/output-files.ts';
+import { pruneHistory } from './store/retention.ts';
 import type { RunFilter } from './store/runs-repo.ts';
 import type { SecretBoxOptions } from './store/secrets.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -185,7 +186,7 @@ export function createEngine(options: EngineOptions = {}) {
         lastHeartbeat = elapsed;
       }
       if (lastRetention === undefined || elapsed - lastRetention >= RETENTION_EVERY_MS) {
-        pruneHistory(settings.retentionDays);
+        pruneHistory(store, clock.now(), settings.retentionDays, logger);
         lastRetention = elapsed;
       }
       syncWithStore();
@@ -193,28 +194,6 @@ export function createEngine(options: EngineOptions = {}) {
       logger.error('Housekeeping failed', { error: toError(error).message });
     }
     maintenance = clock.setTimeout(housekeeping, Math.min(options.pollMs ?? 1000, LEASE_REFRESH_MS));
-  };
-
-  const pruneHistory = (retentionDays: number) => {
-    const ids = store.runs.prune(clock.now() - retentionDays * 86_400_000);
-    for (const id of ids) removeRunOutput(store.paths.runs, id).catch(() => {});
-    if (ids.length) logger.info(`Retention removed ${ids.length} runs older than ${retentionDays} days`);
-  };
-
-  /** Ends the process trees a crashed engine on this host left running, before their retries. */
-  const endOrphans = async (): Promise<Map<string, string>> => {
-    const notes = new Map<string, string>();
-    for (const run of store.runs.withStatus('running')) {
-      if (!run.pid || run.host !== host || run.startedAt === null) continue;
-      const outcome = await endOrphanedJob(run.pid, run.startedAt);
-      if (outcome === 'ended') logger.warn(`Ended process ${run.pid}, left running by a crash`, { runId: run.id });
-      notes.set(run.id, {
-        ended: `; its process ${run.pid} was still running and has been ended`,
-        gone: `; its process ${run.pid} had already exited`,
-        'not-ours': `; process ${run.pid} now belongs to another program and was left alone`,
-      }[outcome]);
-    }
-    return notes;
   };
 
   const schedule = (name: string): Schedule => {
@@ -248,7 +227,7 @@ export function createEngine(options: EngineOptions = {}) {
         const scheduleById = (id: string) => loop.scheduleOf(id);
         notifier = createNotifier({ ...options.notifications, store, events, clock, logger, host, scheduleById });
       }
-      const recovered = dispatcher.recoverInterrupted(await endOrphans());
+      const recovered = dispatcher.recoverInterrupted(await endOrphanedRuns(store.runs.withStatus('running'), host, logger));
       if (recovered.length) logger.warn(`${recovered.length} runs were interrupted by an unexpected stop; their retry policies apply`);
       lastVersion = dataVersion(store.db);
       lastHeartbeat = clock.monotonic();

@@ -11,6 +11,8 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Logger } from '../logger.ts';
+import type { Run } from '../types.ts';
 import { killProcessTree } from './process-tree.ts';
 
 /** How far a job's process start may lie from its run's start for the pid to count as the job's. */
@@ -18,6 +20,25 @@ const SAME_PROCESS_WINDOW_MS = 60_000;
 
 /** What became of a crashed run's process. */
 export type OrphanOutcome = 'ended' | 'gone' | 'not-ours';
+
+/**
+ * Ends the process trees that a crashed engine on `host` left running for `running` runs, before
+ * their retries can start. Returns, per run id, what became of its process, for the run's error.
+ */
+export async function endOrphanedRuns(running: readonly Run[], host: string, logger: Logger): Promise<Map<string, string>> {
+  const notes = new Map<string, string>();
+  for (const run of running) {
+    if (!run.pid || run.host !== host || run.startedAt === null) continue;
+    const outcome = await endOrphanedJob(run.pid, run.startedAt);
+    if (outcome === 'ended') logger.warn(`Ended process ${run.pid}, left running by a crash`, { runId: run.id });
+    notes.set(run.id, {
+      ended: `; its process ${run.pid} was still running and has been ended`,
+      gone: `; its process ${run.pid} had already exited`,
+      'not-ours': `; process ${run.pid} now belongs to another program and was left alone`,
+    }[outcome]);
+  }
+  return notes;
+}
 
 /** Ends the tree of `pid` if it is still the process the run started at `startedAt`. */
 export async function endOrphanedJob(pid: number, startedAt: number, platform: NodeJS.Platform = process.platform): Promise<OrphanOutcome> {
