@@ -208,6 +208,7 @@ export function createEngine(options: EngineOptions = {}) {
       loop.reload();
       announce(loop.handle(clock.now(), true));
     }
+    dispatcher.request();
     aim();
   };
 

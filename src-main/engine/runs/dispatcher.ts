@@ -156,7 +156,8 @@ export class Dispatcher {
       const open = this.#accepting && free > 0 && !runs.anyDue(clock.now());
       const perSchedule = open ? this.#runningPerSchedule() : new Map<string, number>();
       return write((schedule, run) => {
-        if (!open || free <= 0 || run.status !== 'queued' || (this.#filter && !this.#filter(run))) return run;
+        if (!open || free <= 0 || run.status !== 'queued' || run.dueAt > clock.now()) return run;
+        if (this.#filter && !this.#filter(run)) return run;
         if (!mayStart(schedule, perSchedule.get(schedule.id) ?? 0)) return run;
         free -= 1;
         perSchedule.set(schedule.id, (perSchedule.get(schedule.id) ?? 0) + 1);
