@@ -6,6 +6,7 @@ import type { Logger } from '../../src-main/engine/logger.ts';
 import { API_EVENTS, API_METHODS } from '../../src-main/electron/ipc-channels.ts';
 import { bindIpc, forwardEvents, senderFacts, type InvokeEventLike, type IpcMainLike } from '../../src-main/electron/ipc.ts';
 import { isTrustedSender } from '../../src-main/electron/trusted-sender.ts';
+import { recordingLogger } from '../helpers/recording-logger.ts';
 
 // The renderer side of the wire: the real preload runs against this stand-in for Electron, whose
 // ipcRenderer delivers to the fake ipcMain below as the window (or a stranger) would.
@@ -48,11 +49,6 @@ function fakeIpcMain() {
   return { ipcMain, handlers, invoke };
 }
 
-function recordingLogger() {
-  const warnings: string[] = [];
-  const logger: Logger = { debug: () => {}, info: () => {}, warn: (m) => void warnings.push(m), error: () => {}, child: () => logger };
-  return { logger, warnings };
-}
 
 function recordingApi() {
   const calls: Array<[string, unknown[]]> = [];
@@ -70,7 +66,8 @@ const event = (webContentsId: number, frameUrl: string | null, top = true): Invo
 function bound() {
   const ipc = fakeIpcMain();
   const { api, calls } = recordingApi();
-  const { logger, warnings } = recordingLogger();
+  const warnings: string[] = [];
+  const logger = recordingLogger(warnings);
   const trusted = new Set([WINDOW_ID]);
   const unbind = bindIpc(ipc.ipcMain, api, API_METHODS, { isTrusted: (e) => isTrustedSender(senderFacts(e), trusted), logger });
   return { ...ipc, api, calls, warnings, unbind };
@@ -108,12 +105,12 @@ describe('IPC binding', () => {
     const reply = await invoke('batchlight:deleteSchedule', untrusted, { name: 'invoices' });
     expect(reply).toEqual({ ok: false, error: { name: 'UntrustedSenderError', message: 'batchlight:deleteSchedule is only available to the Batchlight window' } });
     expect(calls).toEqual([]);
-    expect(warnings).toEqual(['Refused batchlight:deleteSchedule from an untrusted sender']);
+    expect(warnings).toEqual(['warn Refused batchlight:deleteSchedule from an untrusted sender']);
   });
 
   it('a failing handler answers with the error name and message', async () => {
     const ipc = fakeIpcMain();
-    const { logger } = recordingLogger();
+    const logger = recordingLogger([]);
     const api = { getSchedule: async () => Promise.reject(new NotFoundError("No schedule named 'nope'")) };
     bindIpc(ipc.ipcMain, api, ['getSchedule'], { isTrusted: () => true, logger });
     expect(await ipc.invoke('batchlight:getSchedule', event(WINDOW_ID, APP_PAGE), { name: 'nope' })).toEqual({
@@ -124,7 +121,7 @@ describe('IPC binding', () => {
 
   it('a validation error keeps its problems, and secrets are redacted from the message', async () => {
     const ipc = fakeIpcMain();
-    const { logger } = recordingLogger();
+    const logger = recordingLogger([]);
     const problems = [{ path: 'job.url', message: 'Cannot reach https://u:hunter22@host' }];
     const api = { createSchedule: async () => Promise.reject(new ValidationError(problems)) };
     bindIpc(ipc.ipcMain, api, ['createSchedule'], { isTrusted: () => true, logger, redact: (t) => t.replaceAll('hunter22', '***') });

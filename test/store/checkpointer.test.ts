@@ -9,11 +9,11 @@ import type { Logger } from '../../src-main/engine/logger.ts';
 import { startCheckpointer } from '../../src-main/engine/store/checkpointer.ts';
 import { openStore } from '../../src-main/engine/store/store.ts';
 import { onCleanup, tempDir, waitFor } from '../helpers/engine-harness.ts';
+import { recordingLogger } from '../helpers/recording-logger.ts';
 
 function warnings(): { logger: Logger; seen: string[] } {
   const seen: string[] = [];
-  const logger: Logger = { debug: () => {}, info: () => {}, warn: (message) => seen.push(message), error: (message) => seen.push(message), child: () => logger };
-  return { logger, seen };
+  return { logger: recordingLogger(seen), seen };
 }
 
 function store() {
@@ -50,7 +50,7 @@ describe('the checkpoint worker', () => {
     const checkpointer = startCheckpointer(s.db, s.paths.db, logger, { driver: '/nowhere/better-sqlite3.js', intervalMs: 50 });
 
     await waitFor(() => seen.length > 0, 10_000, 'the warning');
-    expect(seen[0]).toMatch(/^SQLite checkpoints are back on the engine's thread: the checkpoint worker failed \(.*nowhere/);
+    expect(seen[0]).toMatch(/^warn SQLite checkpoints are back on the engine's thread: the checkpoint worker failed \(.*nowhere/);
     expect(autocheckpoint(s)).toBe(1000);
     await checkpointer.stop();
   });

@@ -14,13 +14,18 @@ function store() {
   return opened;
 }
 
+/** Sets the concurrency as the CLI would while an engine serves: from a connection of its own. */
+function setConcurrencyElsewhere(dbFile: string, value: number): void {
+  const other = new Database(dbFile);
+  other.prepare(`INSERT INTO settings (key, value) VALUES ('concurrency', ?)`).run(JSON.stringify(value));
+  other.close();
+}
+
 describe('settings', () => {
   it('a value written by another connection is read at once', () => {
     const first = store();
     expect(first.settings.engine().concurrency).toBe(10);
-    const other = new Database(first.paths.db);
-    other.prepare(`INSERT INTO settings (key, value) VALUES ('concurrency', '3')`).run();
-    other.close();
+    setConcurrencyElsewhere(first.paths.db, 3);
     expect(first.settings.engine().concurrency).toBe(3);
     expect(first.settings.get<number>('concurrency')).toBe(3);
   });
@@ -50,9 +55,7 @@ describe('settings', () => {
   it('the last-known engine settings skip the store until forgotten, then read the change', () => {
     const s = store();
     expect(s.settings.lastKnownEngine().concurrency).toBe(10);
-    const other = new Database(s.paths.db);
-    other.prepare(`INSERT INTO settings (key, value) VALUES ('concurrency', '7')`).run();
-    other.close();
+    setConcurrencyElsewhere(s.paths.db, 7);
     expect(s.settings.lastKnownEngine().concurrency).toBe(10);
     s.settings.forget();
     expect(s.settings.lastKnownEngine().concurrency).toBe(7);
