@@ -333,10 +333,10 @@ export function createEngine(options: EngineOptions = {}) {
 
     /** Runs a schedule now, obeying its overlap policy: a refused trigger returns a skipped row. */
     trigger(name: string, triggerOptions: TriggerOptions = {}): Run {
-      const s = schedule(name);
       const now = clock.now();
+      // The schedule is read inside the admitting transaction: one read of the store, not two.
       const run = dispatcher.admitting((startNow) =>
-        admitRun({ runs: store.runs, host, now, tally: ActiveTally.lazy(store.runs), startNow }, s, {
+        admitRun({ runs: store.runs, host, now, tally: ActiveTally.lazy(store.runs), startNow }, schedule(name), {
           trigger: 'manual',
           scheduledFor: now,
           triggeredBy: triggerOptions.triggeredBy ?? null,

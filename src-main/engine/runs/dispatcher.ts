@@ -51,6 +51,18 @@ interface Ending {
   recorded: () => void;
 }
 
+/** A recorded end, and the retry it queued. */
+interface Recorded {
+  ended: Run | undefined;
+  retry: Run | undefined;
+}
+
+/** A queued run marked started, to launch once its transaction has committed. */
+interface Starting {
+  schedule: Schedule;
+  run: Run;
+}
+
 /** Starts, tracks and ends runs. */
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
@@ -106,37 +118,12 @@ export class Dispatcher {
     });
   }
 
-  /** One dispatch pass: starts every run due at `now` that the limits allow. */
+  /**
+   * One dispatch pass: records the ends of runs waiting to be recorded and starts every run due
+   * at `now` that the limits allow, in one transaction.
+   */
   dispatchNow(now = this.#deps.clock.now()): void {
-    if (!this.#accepting) return;
-    this.#recordEndings();
-    const { runs, clock } = this.#deps;
-    const settings = this.#deps.settings();
-    let free = settings.concurrency - this.#active.size;
-    if (free <= 0) return;
-    const perSchedule = this.#runningPerSchedule();
-    const schedules = new Map<string, Schedule | undefined>();
-    const starting: Array<{ schedule: Schedule; run: Run }> = [];
-    // One transaction marks the whole pass started: one commit instead of one per run.
-    this.#transaction(() => {
-      for (const run of runs.due(now)) {
-        if (free <= 0) break;
-        if (this.#filter && !this.#filter(run)) continue;
-        if (run.cancelRequested) {
-          this.#cancelQueued(run, run.triggeredBy ?? 'request');
-          continue;
-        }
-        if (!schedules.has(run.scheduleId)) schedules.set(run.scheduleId, this.#deps.scheduleById(run.scheduleId));
-        const schedule = schedules.get(run.scheduleId);
-        if (!schedule || !mayStart(schedule, perSchedule.get(schedule.id) ?? 0)) continue;
-        const startedAt = clock.now();
-        if (!runs.markStarted(run.id, startedAt, this.#deps.host)) continue;
-        free -= 1;
-        perSchedule.set(schedule.id, (perSchedule.get(schedule.id) ?? 0) + 1);
-        starting.push({ schedule, run: { ...run, status: 'running', startedAt, heartbeatAt: startedAt, host: this.#deps.host } });
-      }
-    });
-    for (const { schedule, run } of starting) this.#start(schedule, run, settings.outputCapBytes);
+    this.#flush(now);
   }
 
   /**
@@ -149,7 +136,7 @@ export class Dispatcher {
   admitting<T>(write: (startNow: NonNullable<AdmitContext['startNow']>) => T): T {
     this.#recordEndings();
     const { runs, clock, host } = this.#deps;
-    const launch: Array<{ schedule: Schedule; run: Run }> = [];
+    const launch: Starting[] = [];
     const settings = this.#deps.settings();
     const result = this.#transaction(() => {
       let free = settings.concurrency - this.#active.size;
@@ -226,7 +213,7 @@ export class Dispatcher {
         retryable: true,
       };
       const schedule = scheduleById(run.scheduleId);
-      if (schedule) this.#record([{ schedule, run, result }]);
+      if (schedule) this.#announce(this.#transaction(() => this.#record([{ schedule, run, result }])));
       recovered.push(run);
     }
     return recovered;
@@ -259,10 +246,7 @@ export class Dispatcher {
     const done = executeRun(executorDeps, schedule, run, controller)
       .then((result) => new Promise<void>((recorded) => this.#ended({ schedule, run, result, recorded })))
       .catch((error: unknown) => deps.logger.error('Could not record the end of a run', { runId: run.id, error: toError(error).message }))
-      .finally(() => {
-        this.#active.delete(run.id);
-        this.request();
-      });
+      .finally(() => this.#active.delete(run.id));
     this.#active.set(run.id, { run, schedule, controller, done });
     deps.events.emit('run.started', run);
   }
@@ -274,41 +258,90 @@ export class Dispatcher {
    */
   #ended(ending: Ending): void {
     this.#endings.push(ending);
-    if (this.#endings.length === 1) setImmediate(() => this.#recordEndings());
+    if (this.#endings.length === 1) setImmediate(() => this.#flush(this.#deps.clock.now()));
   }
 
+  /** Records the waiting run ends now (before an admission), and asks for a pass for the room they free. */
   #recordEndings(): void {
     if (this.#endings.length === 0) return;
-    const batch = this.#endings;
-    this.#endings = [];
-    try {
-      this.#record(batch);
-    } catch (error) {
-      this.#deps.logger.error('Could not record the end of runs', { runIds: batch.map((e) => e.run.id).join(', '), error: toError(error).message });
-    }
-    for (const ending of batch) ending.recorded();
+    this.#flush(this.#deps.clock.now(), false);
+    this.request();
   }
 
   /**
-   * Stores the ends of runs and, in the same transaction, each one's retry if one is due. Each
-   * end is a savepoint of its own: one that cannot be recorded (its schedule was deleted while it
-   * ran, say) is logged and leaves the others recorded.
+   * Records the waiting run ends and, when `dispatch` and this dispatcher is accepting, starts
+   * the queued runs due at `now` that the freed room allows: one commit for both. Listeners
+   * hear of the ends after the commit; the started runs are launched after it.
    */
-  #record(endings: ReadonlyArray<Omit<Ending, 'recorded'>>): void {
-    const { events, logger } = this.#deps;
-    const recorded: Array<{ ended: Run | undefined; retry: Run | undefined }> = [];
-    this.#transaction(() => {
-      for (const { schedule, run, result } of endings) {
-        try {
-          recorded.push(this.#savepoint(() => this.#recordOne(schedule, run, result)));
-        } catch (error) {
-          logger.error('Could not record the end of a run', { runId: run.id, schedule: schedule.name, error: toError(error).message });
-        }
+  #flush(now: number, dispatch = true): void {
+    const batch = this.#endings;
+    const settings = this.#deps.settings();
+    if (batch.length === 0 && !(dispatch && this.#accepting && settings.concurrency > this.#active.size)) return;
+    this.#endings = [];
+    let recorded: Recorded[] = [];
+    let starting: Starting[] = [];
+    try {
+      [recorded, starting] = this.#transaction(() => {
+        const ends = this.#record(batch);
+        return [ends, dispatch && this.#accepting ? this.#due(now, settings.concurrency - this.#active.size) : []] as const;
+      });
+    } catch (error) {
+      this.#deps.logger.error('Could not record the end of runs', { runIds: batch.map((e) => e.run.id).join(', '), error: toError(error).message });
+    }
+    this.#announce(recorded);
+    for (const ending of batch) ending.recorded();
+    for (const { schedule, run } of starting) this.#start(schedule, run, settings.outputCapBytes);
+  }
+
+  /** Marks the queued runs due at `now` started, up to `free` of them; inside a transaction. */
+  #due(now: number, free: number): Starting[] {
+    const starting: Starting[] = [];
+    if (free <= 0) return starting;
+    const { runs, clock, host } = this.#deps;
+    const perSchedule = this.#runningPerSchedule();
+    const schedules = new Map<string, Schedule | undefined>();
+    for (const run of runs.due(now)) {
+      if (free <= 0) break;
+      if (this.#filter && !this.#filter(run)) continue;
+      if (run.cancelRequested) {
+        this.#cancelQueued(run, run.triggeredBy ?? 'request');
+        continue;
       }
-    });
-    // Their slots are free before anyone hears of the ends: a listener that runs the schedule
-    // again at once (a chained job, the tray's "run again") finds room and starts it directly.
-    for (const { run } of endings) this.#active.delete(run.id);
+      if (!schedules.has(run.scheduleId)) schedules.set(run.scheduleId, this.#deps.scheduleById(run.scheduleId));
+      const schedule = schedules.get(run.scheduleId);
+      if (!schedule || !mayStart(schedule, perSchedule.get(schedule.id) ?? 0)) continue;
+      const startedAt = clock.now();
+      if (!runs.markStarted(run.id, startedAt, host)) continue;
+      free -= 1;
+      perSchedule.set(schedule.id, (perSchedule.get(schedule.id) ?? 0) + 1);
+      starting.push({ schedule, run: { ...run, status: 'running', startedAt, heartbeatAt: startedAt, host } });
+    }
+    return starting;
+  }
+
+  /**
+   * Stores the ends of runs and each one's retry if one is due; called inside a transaction.
+   * Each end is a savepoint of its own: one that cannot be recorded (its schedule was deleted
+   * while it ran, say) is logged and leaves the others recorded. Their slots are freed here,
+   * before anyone hears of the ends: a listener that runs the schedule again at once (a chained
+   * job, the tray's "run again") finds room and starts it directly.
+   */
+  #record(endings: ReadonlyArray<Omit<Ending, 'recorded'>>): Recorded[] {
+    const recorded: Recorded[] = [];
+    for (const { schedule, run, result } of endings) {
+      try {
+        recorded.push(this.#savepoint(() => this.#recordOne(schedule, run, result)));
+      } catch (error) {
+        this.#deps.logger.error('Could not record the end of a run', { runId: run.id, schedule: schedule.name, error: toError(error).message });
+      }
+      this.#active.delete(run.id);
+    }
+    return recorded;
+  }
+
+  /** Tells listeners of recorded ends and queued retries, once they are committed. */
+  #announce(recorded: readonly Recorded[]): void {
+    const { events } = this.#deps;
     for (const { ended, retry } of recorded) {
       if (ended) events.emit('run.finished', ended);
       if (retry) {
@@ -318,7 +351,7 @@ export class Dispatcher {
     }
   }
 
-  #recordOne(schedule: Schedule, run: Run, result: ExecutionResult): { ended: Run | undefined; retry: Run | undefined } {
+  #recordOne(schedule: Schedule, run: Run, result: ExecutionResult): Recorded {
     const { runs } = this.#deps;
     let retry: Run | undefined;
     let note: string | undefined;

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Schedule, ScheduleSpec } from '../types.ts';
+import { deepFreeze } from '../deep-freeze.ts';
 
 interface ScheduleRow {
   id: string;
@@ -43,8 +44,20 @@ export function createSchedulesRepo(db: Database, codec: SpecCodec) {
   const deleteStmt = db.prepare('DELETE FROM schedules WHERE id = ?');
   const deleteAllStmt = db.prepare('DELETE FROM schedules');
 
+  // Each schedule's spec as last opened, by id. A spec read again unchanged (every manual
+  // trigger reads its schedule) is not parsed and decrypted again; it is frozen, so the copies
+  // handed out can share it safely.
+  const opened = new Map<string, { json: string; spec: ScheduleSpec }>();
+  const openSpec = (row: ScheduleRow): ScheduleSpec => {
+    const cached = opened.get(row.id);
+    if (cached?.json === row.spec) return cached.spec;
+    const spec = deepFreeze(codec.open(JSON.parse(row.spec) as ScheduleSpec));
+    opened.set(row.id, { json: row.spec, spec });
+    return spec;
+  };
+
   const toSchedule = (row: ScheduleRow): Schedule => ({
-    ...codec.open(JSON.parse(row.spec) as ScheduleSpec),
+    ...openSpec(row),
     id: row.id,
     enabled: row.enabled === 1,
     paused: row.paused === 1,
@@ -104,9 +117,11 @@ export function createSchedulesRepo(db: Database, codec: SpecCodec) {
       if (markers.length) occurrencesStmt.run(JSON.stringify(markers));
     },
     remove(id: string): boolean {
+      opened.delete(id);
       return deleteStmt.run(id).changes === 1;
     },
     removeAll(): void {
+      opened.clear();
       deleteAllStmt.run();
     },
   };
