@@ -6,8 +6,9 @@
  *
  * Writes are batched where that changes nothing a user can see: runs admitted while there is
  * room start in the admitting transaction (`admitting`), and the ends of runs that finish in the
- * same turn of the event loop are recorded in one transaction. A commit costs tens of
- * microseconds, so this is what lets a wake start a thousand runs within milliseconds.
+ * same turn of the event loop are recorded in one transaction, which also starts the queued
+ * runs their room lets start. A commit costs tens of microseconds, so this is what lets a wake
+ * start a thousand runs within milliseconds.
  */
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
@@ -16,9 +17,9 @@ import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
 import type { RunsRepo } from '../store/runs-repo.ts';
 import type { EngineSettings, Run, Schedule } from '../types.ts';
-import { mayStart, newRun, type AdmitContext } from './admission.ts';
+import { mayStart, type AdmitContext } from './admission.ts';
 import { executeRun, SHUTDOWN, type ExecutionResult, type ExecutorDeps } from './executor.ts';
-import { decideRetry } from './retry-policy.ts';
+import { recordRunEnd, type Recorded } from './run-end.ts';
 
 export interface DispatcherDeps {
   db: Database;
@@ -49,12 +50,6 @@ interface Ending {
   run: Run;
   result: ExecutionResult;
   recorded: () => void;
-}
-
-/** A recorded end, and the retry it queued. */
-interface Recorded {
-  ended: Run | undefined;
-  retry: Run | undefined;
 }
 
 /** A queued run marked started, to launch once its transaction has committed. */
@@ -168,8 +163,10 @@ export class Dispatcher {
       active.controller.abort(new RunCancelledError(by));
       return true;
     }
-    if (run.status === 'queued') return this.#cancelQueued(run, by);
-    return false;
+    if (run.status !== 'queued') return false;
+    const ended = this.#cancelQueued(run, by);
+    if (ended) this.#deps.events.emit('run.finished', ended);
+    return ended !== undefined;
   }
 
   /** Aborts every running run as interrupted by shutdown and waits for them to be recorded. */
@@ -219,14 +216,13 @@ export class Dispatcher {
     return recovered;
   }
 
-  #cancelQueued(run: Run, by: string): boolean {
-    const ended = this.#deps.runs.finish(run, {
+  /** Ends a queued run as cancelled; the caller tells listeners once it is committed. */
+  #cancelQueued(run: Run, by: string): Run | undefined {
+    return this.#deps.runs.finish(run, {
       status: 'cancelled',
       finishedAt: this.#deps.clock.now(),
       error: `Cancelled by ${by} before it started`,
     });
-    if (ended) this.#deps.events.emit('run.finished', ended);
-    return ended !== undefined;
   }
 
   #runningPerSchedule(): Map<string, number> {
@@ -245,7 +241,11 @@ export class Dispatcher {
     };
     const done = executeRun(executorDeps, schedule, run, controller)
       .then((result) => new Promise<void>((recorded) => this.#ended({ schedule, run, result, recorded })))
-      .catch((error: unknown) => deps.logger.error('Could not record the end of a run', { runId: run.id, error: toError(error).message }))
+      .catch((error: unknown) => {
+        deps.logger.error('Could not record the end of a run', { runId: run.id, error: toError(error).message });
+        // Its slot is freed below without a flush: queued runs need a pass to take it.
+        this.request();
+      })
       .finally(() => this.#active.delete(run.id));
     this.#active.set(run.id, { run, schedule, controller, done });
     deps.events.emit('run.started', run);
@@ -270,8 +270,9 @@ export class Dispatcher {
 
   /**
    * Records the waiting run ends and, when `dispatch` and this dispatcher is accepting, starts
-   * the queued runs due at `now` that the freed room allows: one commit for both. Listeners
-   * hear of the ends after the commit; the started runs are launched after it.
+   * the queued runs due at `now` that the freed room allows: one commit for both. The runs
+   * started are launched (and hold their slots) before listeners hear of the ends, so one that
+   * runs a schedule again at once finds the room as it now is.
    */
   #flush(now: number, dispatch = true): void {
     const batch = this.#endings;
@@ -283,18 +284,38 @@ export class Dispatcher {
     try {
       [recorded, starting] = this.#transaction(() => {
         const ends = this.#record(batch);
-        return [ends, dispatch && this.#accepting ? this.#due(now, settings.concurrency - this.#active.size) : []] as const;
+        return [ends, dispatch && this.#accepting ? this.#duePass(now, settings.concurrency - this.#active.size, ends) : []] as const;
       });
     } catch (error) {
       this.#deps.logger.error('Could not record the end of runs', { runIds: batch.map((e) => e.run.id).join(', '), error: toError(error).message });
     }
+    for (const { schedule, run } of starting) this.#start(schedule, run, settings.outputCapBytes);
     this.#announce(recorded);
     for (const ending of batch) ending.recorded();
-    for (const { schedule, run } of starting) this.#start(schedule, run, settings.outputCapBytes);
   }
 
-  /** Marks the queued runs due at `now` started, up to `free` of them; inside a transaction. */
-  #due(now: number, free: number): Starting[] {
+  /**
+   * The dispatch pass inside a flush, in a savepoint of its own: a pass that fails (a queued run
+   * that cannot be read) is logged and undone alone, never the run ends recorded with it. Queued
+   * runs it cancels are added to `ended`, to be announced after the commit.
+   */
+  #duePass(now: number, free: number, ended: Recorded[]): Starting[] {
+    try {
+      const cancelled: Recorded[] = [];
+      const starting = this.#savepoint(() => this.#due(now, free, cancelled));
+      ended.push(...cancelled);
+      return starting;
+    } catch (error) {
+      this.#deps.logger.error('Could not start queued runs', { error: toError(error).message });
+      return [];
+    }
+  }
+
+  /**
+   * Marks the queued runs due at `now` started, up to `free` of them, and ends those whose cancel
+   * was asked for (added to `cancelled`); inside a transaction.
+   */
+  #due(now: number, free: number, cancelled: Recorded[]): Starting[] {
     const starting: Starting[] = [];
     if (free <= 0) return starting;
     const { runs, clock, host } = this.#deps;
@@ -304,7 +325,7 @@ export class Dispatcher {
       if (free <= 0) break;
       if (this.#filter && !this.#filter(run)) continue;
       if (run.cancelRequested) {
-        this.#cancelQueued(run, run.triggeredBy ?? 'request');
+        cancelled.push({ ended: this.#cancelQueued(run, run.triggeredBy ?? 'request'), retry: undefined });
         continue;
       }
       if (!schedules.has(run.scheduleId)) schedules.set(run.scheduleId, this.#deps.scheduleById(run.scheduleId));
@@ -330,7 +351,7 @@ export class Dispatcher {
     const recorded: Recorded[] = [];
     for (const { schedule, run, result } of endings) {
       try {
-        recorded.push(this.#savepoint(() => this.#recordOne(schedule, run, result)));
+        recorded.push(this.#savepoint(() => recordRunEnd(this.#deps, schedule, run, result)));
       } catch (error) {
         this.#deps.logger.error('Could not record the end of a run', { runId: run.id, schedule: schedule.name, error: toError(error).message });
       }
@@ -350,42 +371,4 @@ export class Dispatcher {
       }
     }
   }
-
-  #recordOne(schedule: Schedule, run: Run, result: ExecutionResult): Recorded {
-    const { runs } = this.#deps;
-    let retry: Run | undefined;
-    let note: string | undefined;
-    if (result.retryable && ['failed', 'timed_out', 'interrupted'].includes(result.status)) {
-      const decision = decideRetry({
-        policy: schedule.retry,
-        attempt: run.attempt,
-        finishedAt: result.finishedAt,
-        chainStartedAt: runs.chainStartedAt(run.chainId) ?? run.startedAt ?? result.finishedAt,
-        retryAfterMs: result.retryAfterMs,
-        random: this.#deps.random,
-      });
-      if (decision.retry) {
-        retry = {
-          ...newRun(schedule, { trigger: 'retry', scheduledFor: decision.dueAt }, this.#deps.host, result.finishedAt),
-          attempt: run.attempt + 1,
-          chainId: run.chainId,
-          triggeredBy: run.triggeredBy,
-          dueAt: decision.dueAt,
-          parameterOverrides: run.parameterOverrides,
-          timeoutSeconds: run.timeoutSeconds,
-        };
-        runs.insert(retry);
-        note = `retry ${retry.attempt}/${schedule.retry.maxRetries} at ${new Date(decision.dueAt).toISOString()}`;
-      } else if (schedule.retry.maxRetries > 0) {
-        note = `not retried: ${decision.why}`;
-      }
-    }
-    const ended = runs.finish(run, { ...result, errorDetail: joinDetail(result.errorDetail, note) });
-    return { ended, retry };
-  }
-}
-
-function joinDetail(detail: string | null | undefined, note: string | undefined): string | null {
-  if (!note) return detail ?? null;
-  return detail ? `${note}\n${detail}` : note;
 }
