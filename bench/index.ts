@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { httpAims, httpMarkdown, printHttpCase, runHttpCase, type HttpCase } from './http-bench.ts';
 import { printProcessCase, processAims, processMarkdown, runProcessCase, type ProcessCase } from './process-report.ts';
-import { printSchedulerCase, runSchedulerCase, schedulerAims, schedulerMarkdown, type SchedulerCase } from './scheduler-report.ts';
+import { printSchedulerCase, runSchedulerCase, schedulerAims, schedulerMarkdown, storeFloorLine, type SchedulerCase } from './scheduler-report.ts';
 import { machineInfo, markdownTable } from './stats.ts';
 
 const CASES = ['scheduler', 'process', 'http'];
@@ -53,6 +53,7 @@ if (scheduler) {
   console.log(schedulerMarkdown(scheduler));
   console.log('');
   for (const aim of schedulerAims(scheduler)) console.log(`- ${aim}`);
+  console.log(`- ${storeFloorLine(scheduler.floor)}`);
 }
 if (processes) {
   console.log(`\n200 runs of \`node -e 0\`, engine against bare execa (median of ${processes.rounds} rounds)\n`);

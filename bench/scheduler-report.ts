@@ -6,6 +6,7 @@
 import { benchSeconds, runCase } from './case-process.ts';
 import type { CronerSchedulerResult } from './scheduler-croner.ts';
 import type { EngineSchedulerResult } from './scheduler-engine.ts';
+import type { StoreFloorResult } from './scheduler-store-floor.ts';
 import { fmt, markdownTable, textTable, type ProcessCost, type Summary } from './stats.ts';
 
 /** Everything case 1 measured. */
@@ -14,6 +15,7 @@ export interface SchedulerCase {
   engine: EngineSchedulerResult;
   croner: CronerSchedulerResult;
   cronerUtc: CronerSchedulerResult;
+  floor: StoreFloorResult;
 }
 
 const HEADER = ['side', 'recorded / expected', 'started', 'lateness p50', 'p90', 'p99', 'max (ms)', 'CPU s', 'CPU % core', 'CPU µs / occurrence', 'peak RSS MiB', 'load'];
@@ -25,7 +27,8 @@ export async function runSchedulerCase(): Promise<SchedulerCase> {
   const engine = await runCase<EngineSchedulerResult>('scheduler-engine.ts');
   const croner = await runCase<CronerSchedulerResult>('scheduler-croner.ts', ['none']);
   const cronerUtc = await runCase<CronerSchedulerResult>('scheduler-croner.ts', ['utc']);
-  return { seconds, engine, croner, cronerUtc };
+  const floor = await runCase<StoreFloorResult>('scheduler-store-floor.ts');
+  return { seconds, engine, croner, cronerUtc, floor };
 }
 
 function row(side: string, recorded: number, expected: number, started: number, late: Summary, cost: ProcessCost, seconds: number): string[] {
@@ -66,10 +69,12 @@ export function schedulerAims(c: SchedulerCase): string[] {
   const base = c.croner.lateness.started.p99;
   const everyOne = e.rows === e.expected && e.started === e.expected && e.duplicates === 0;
   const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+  const floor = c.floor.row990.p50;
   return [
     `every occurrence recorded and started: ${e.started} of ${e.expected} started, ${e.rows} rows, ${e.duplicates} duplicates, ` +
       `skipped: ${counts(e.skippedByReason)}, still queued: ${e.notStarted}, rows at window end: ${e.rowsAtWindowEnd} → ${verdict(everyOne)}`,
-    `engine start lateness p99 < 10 ms: ${fmt(p99, 0)} ms → ${verdict(p99 < 10)}`,
+    `engine start lateness p99 < 10 ms: ${fmt(p99, 0)} ms → ${verdict(p99 < 10)} ` +
+      `(store floor on this machine: the 990th of 1,000 run rows is written ${fmt(floor, 1)} ms into its transaction, p50)`,
     `within 2x of bare croner p99: ${fmt(p99, 0)} / ${fmt(base, 0)} ms = ${fmt(p99 / base, 2)}x → ${verdict(p99 <= 2 * base)}`,
   ];
 }
@@ -91,7 +96,15 @@ export function printSchedulerCase(c: SchedulerCase): void {
   console.log(`engine runner called (after the wake's commit) − scheduled_for p50/p99/max: ${fmt(called.p50, 0)}/${fmt(called.p99, 0)}/${fmt(called.max, 0)} ms`);
   console.log(`engine end recorded (finished_at − scheduled_for) p50/p99/max: ${fmt(fin.p50, 0)}/${fmt(fin.p99, 0)}/${fmt(fin.max, 0)} ms`);
   console.log(`engine CPU incl. set-up and import: ${fmt(e.cost.cpuSecondsTotal, 2)} s`);
+  console.log(storeFloorLine(c.floor));
   for (const aim of schedulerAims(c)) console.log(`aim: ${aim}`);
+}
+
+/** The store floor in one line: SQLite alone writing a wake's 1,000 run rows. */
+export function storeFloorLine(f: StoreFloorResult): string {
+  const { row990: r, committed: k } = f;
+  return `store floor (SQLite alone, the engine's schema and insert, ${f.rounds} rounds of ${f.rowsPerRound} run rows in one transaction): ` +
+    `990th row written after p50/p90/max ${fmt(r.p50, 1)}/${fmt(r.p90, 1)}/${fmt(r.max, 1)} ms; committed after ${fmt(k.p50, 1)}/${fmt(k.p90, 1)}/${fmt(k.max, 1)} ms`;
 }
 
 /** Case 1 as markdown for the README. */
