@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { validateScheduleFile } from '../src-main/engine/config/validate.ts';
 import { createEngine } from '../src-main/engine/engine.ts';
 import type { Runner } from '../src-main/engine/runners/runner.ts';
+import { everySecondFile } from './every-second-file.ts';
 import { benchSeconds, nextHalfSecond, progress, reportResult, sleepUntil } from './case-process.ts';
 import { startCostMeter, summarise, type ProcessCost, type Summary } from './stats.ts';
 
@@ -68,16 +68,8 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'batchlight-bench-schedule
 try {
   const engine = createEngine({ dataDir, runners: [noopRunner] });
   engine.store.settings.set('concurrency', CONCURRENCY);
-  const file = validateScheduleFile({
-    schedules: Array.from({ length: SCHEDULES }, (_, i) => ({
-      name: `every-second-${String(i).padStart(4, '0')}`,
-      cron: '* * * * * *',
-      timezone: 'UTC',
-      job: { type: 'process', executablePath: process.execPath, arguments: ['-e', '0'] },
-    })),
-  });
-  if (!file.ok) throw new Error(file.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  engine.importFile(file.value);
+  const file = everySecondFile(SCHEDULES);
+  engine.importFile(file);
   const concurrency = engine.store.settings.engine().concurrency;
   progress(label, `${SCHEDULES} schedules imported (cron '* * * * * *', UTC), settings.concurrency = ${concurrency}`);
 

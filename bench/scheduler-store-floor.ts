@@ -10,10 +10,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { validateScheduleFile } from '../src-main/engine/config/validate.ts';
 import { newRun } from '../src-main/engine/runs/admission.ts';
 import { openStore } from '../src-main/engine/store/store.ts';
 import type { Run } from '../src-main/engine/types.ts';
+import { everySecondFile } from './every-second-file.ts';
 import { benchSeconds, progress, reportResult } from './case-process.ts';
 import { summarise, type Summary } from './stats.ts';
 
@@ -34,16 +34,8 @@ const rounds = benchSeconds();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'batchlight-bench-floor-'));
 const store = openStore(dataDir);
 try {
-  const file = validateScheduleFile({
-    schedules: Array.from({ length: ROWS }, (_, i) => ({
-      name: `every-second-${String(i).padStart(4, '0')}`,
-      cron: '* * * * * *',
-      timezone: 'UTC',
-      job: { type: 'process', executablePath: process.execPath, arguments: ['-e', '0'] },
-    })),
-  });
-  if (!file.ok) throw new Error(file.problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
-  const schedules = file.value.schedules.map((spec) => store.schedules.upsert(spec, Date.now()));
+  const file = everySecondFile(ROWS);
+  const schedules = file.schedules.map((spec) => store.schedules.upsert(spec, Date.now()));
   // As while the engine serves: checkpoints happen off the writer's path (here between rounds).
   store.db.pragma('wal_autocheckpoint = 0');
   const finishAll = store.db.prepare(`UPDATE runs SET status = 'succeeded', finished_at = ? WHERE status = 'running'`);

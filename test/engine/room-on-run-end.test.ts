@@ -8,12 +8,24 @@
  */
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src-main/engine/clock.ts';
-import type { Runner } from '../../src-main/engine/runners/runner.ts';
+import type { Engine } from '../../src-main/engine/engine.ts';
 import { makeEngine, scheduleSpec, waitFor } from '../helpers/engine-harness.ts';
 import { recordingLogger } from '../helpers/recording-logger.ts';
 import { createRecordingRunner, settle } from '../helpers/recording-runner.ts';
 
 const job = { type: 'process', executablePath: 'recorded-by-test', arguments: [] };
+
+/** Runs `action` once, inside the listener, when the first run of `scheduleName` ends. */
+function onFirstEnd(engine: Engine, scheduleName: string, action: () => void): () => boolean {
+  let done = false;
+  engine.events.on('run.finished', (run) => {
+    if (run.scheduleName === scheduleName && !done) {
+      done = true;
+      action();
+    }
+  });
+  return () => done;
+}
 
 describe('the room a run leaves when it ends', () => {
   it('a listener that runs a schedule on a run\'s end waits behind the run queued before it, within the limit', async () => {
@@ -22,55 +34,29 @@ describe('the room a run leaves when it ends', () => {
     engine.store.settings.set('concurrency', 1);
     for (const name of ['a', 'b', 'c']) engine.saveSchedule(scheduleSpec({ name, job }));
     await engine.start();
-    let chained = false;
-    engine.events.on('run.finished', (run) => {
-      if (run.scheduleName === 'a' && !chained) {
-        chained = true;
-        engine.trigger('c');
-      }
-    });
+    const chained = onFirstEnd(engine, 'a', () => engine.trigger('c'));
     engine.trigger('a');
     expect(engine.trigger('b').status).toBe('queued');
 
-    await waitFor(() => chained);
+    await waitFor(chained);
     await settle(engine);
     expect(runner.calls.map((call) => call.scheduleName)).toEqual(['a', 'b', 'c']);
     expect(runner.maxConcurrent()).toBe(1);
   });
 
   it('overlap queue: a listener running the schedule again on its end never gets two of it running', async () => {
-    let running = 0;
-    let most = 0;
-    const recording = createRecordingRunner(systemClock, { holdTurns: 5 });
-    const runner: Runner = {
-      type: 'process',
-      run: async (ctx) => {
-        running += 1;
-        most = Math.max(most, running);
-        try {
-          return await recording.run(ctx);
-        } finally {
-          running -= 1;
-        }
-      },
-    };
+    const runner = createRecordingRunner(systemClock, { holdTurns: 5 });
     const engine = makeEngine({ runners: [runner] });
     engine.saveSchedule(scheduleSpec({ name: 'q', job, overlap: 'queue' }));
     await engine.start();
-    let chained = false;
-    engine.events.on('run.finished', () => {
-      if (!chained) {
-        chained = true;
-        engine.trigger('q');
-      }
-    });
+    const chained = onFirstEnd(engine, 'q', () => engine.trigger('q'));
     engine.trigger('q');
     expect(engine.trigger('q').status).toBe('queued');
 
-    await waitFor(() => chained);
+    await waitFor(chained);
     await settle(engine);
-    expect(recording.calls).toHaveLength(3);
-    expect(most).toBe(1);
+    expect(runner.calls).toHaveLength(3);
+    expect(runner.maxConcurrent()).toBe(1);
   });
 
   it('a queued run that cannot be read is logged and leaves the end of the run before it recorded', async () => {
