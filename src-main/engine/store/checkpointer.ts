@@ -70,7 +70,7 @@ export function startCheckpointer(db: Database, file: string, logger: Logger, op
     logger.warn(`SQLite checkpoints are back on the engine's thread: ${why}`);
   };
   db.pragma('wal_autocheckpoint = 0');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs: options.intervalMs ?? Number(process.env.CKPT ?? 1000) } });
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs: options.intervalMs ?? 100, idleMs: options.idleMs ?? 1000 } });
   worker.unref();
   worker.on('error', (error) => fallBack(`the checkpoint worker failed (${error.message})`));
   const exited = new Promise<void>((resolve) =>
