@@ -1,7 +1,8 @@
 /**
  * WAL checkpoints run on a worker thread while the engine serves (store/checkpointer.ts): the
- * engine's connection stops checkpointing, committed pages still reach the database file, and a
- * worker that cannot run gives checkpointing back to the engine's connection, saying why.
+ * engine's connection stops checkpointing, committed pages still reach the database file, a WAL
+ * file grown by a burst is cut back once it restarts, and a worker that cannot run gives
+ * checkpointing back to the engine's connection, saying why.
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,30 @@ describe('the checkpoint worker', () => {
     expect(seen).toEqual([]);
     await checkpointer.stop();
     expect(autocheckpoint(s)).toBe(1000);
+  });
+
+  it('lets a WAL file grown past 64 MB by a burst be cut back when the next write restarts it', async () => {
+    const s = store();
+    const { logger, seen } = warnings();
+    const checkpointer = startCheckpointer(s.db, s.paths.db, logger, { intervalMs: 20 });
+    onCleanup(() => checkpointer.stop());
+    const wal = `${s.paths.db}-wal`;
+    s.db.exec('CREATE TABLE filler (bytes BLOB)');
+    const insert = s.db.prepare('INSERT INTO filler (bytes) VALUES (?)');
+    const page = Buffer.alloc(4000, 1);
+    s.db.transaction(() => {
+      for (let i = 0; i < 20_000; i += 1) insert.run(page);
+    })();
+    expect(fs.statSync(wal).size).toBeGreaterThan(72 * 1024 * 1024);
+
+    let more = 0;
+    await waitFor(() => {
+      insert.run(page);
+      more += 1;
+      return fs.statSync(wal).size <= 64 * 1024 * 1024;
+    }, 20_000, 'the WAL file to be cut back to 64 MB');
+    expect(s.db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: 20_000 + more });
+    expect(seen).toEqual([]);
   });
 
   it('that cannot start hands checkpointing back to the engine connection and logs why', async () => {

@@ -11,9 +11,16 @@ import { migrate } from './migrate.ts';
 export type Database = BetterSqlite3.Database;
 
 /**
+ * When the WAL restarts, a file grown past this (by a long burst of commits, see
+ * checkpointer.ts, or a reader holding an old snapshot) is cut back to it.
+ */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
  * Opens (creating if needed) the database at `file` in WAL mode with foreign keys on, a 5 s busy
- * timeout and synchronous=NORMAL (durable across a process crash; a power cut can lose only the
- * last commits, never corrupt the file), applies pending migrations, and returns the connection.
+ * timeout, a WAL size limit and synchronous=NORMAL (durable across a process crash; a power cut
+ * can lose only the last commits, never corrupt the file), applies pending migrations, and
+ * returns the connection.
  * Throws MigrationError when the schema cannot be brought up to date; the connection is closed.
  */
 export function openDatabase(file: string): Database {
@@ -22,6 +29,7 @@ export function openDatabase(file: string): Database {
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
     return db;
