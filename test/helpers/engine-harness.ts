@@ -3,36 +3,18 @@
  * the real validator, engines stopped after each test, and polling waits (no fixed sleeps).
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach } from 'vitest';
 import { validateSchedule } from '../../src-main/engine/config/validate.ts';
 import { createEngine, type Engine, type EngineOptions } from '../../src-main/engine/engine.ts';
 import type { ScheduleSpec } from '../../src-main/engine/types.ts';
+import { onCleanup, tempDir } from './temp-dir.ts';
 
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()!();
-});
-
-/** A new empty folder under the OS temp dir, removed after the test. */
-export function tempDir(prefix = 'batchlight-test-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { onCleanup, tempDir };
 
 /** An engine on `dataDir` (a new temp folder by default), stopped after the test. */
 export function makeEngine(options: EngineOptions = {}): Engine {
   const engine = createEngine({ dataDir: options.dataDir ?? tempDir(), ...options });
-  cleanups.push(() => engine.stop({ graceMs: 0 }).catch(() => {}));
+  onCleanup(() => engine.stop({ graceMs: 0 }).catch(() => {}));
   return engine;
-}
-
-/** Registers extra cleanup. */
-export function onCleanup(fn: () => Promise<void> | void): void {
-  cleanups.push(fn);
 }
 
 /** A schedule spec normalised by the real validator; throws with its problems if invalid. */

@@ -1,18 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { RunCancelledError, RunTimeoutError } from '../../src-main/engine/errors.ts';
 import { createProcessRunner } from '../../src-main/engine/runners/process-runner.ts';
 import { nodeJob, runContext } from '../fixtures/processes/run-context.ts';
 import { isDead, parentScript, readPids, waitForDeath } from '../fixtures/processes/tree.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 let dir: string;
 let pidFile: string;
 const leftovers: number[] = [];
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batchlight-abort-'));
+  dir = tempDir('batchlight-abort-');
   pidFile = path.join(dir, 'pids.json');
 });
 

@@ -1,18 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it, expect, beforeEach } from 'vitest';
 import { NonRetryableError } from '../../src-main/engine/errors.ts';
 import { createProcessRunner } from '../../src-main/engine/runners/process-runner.ts';
 import { nodeJob, runContext } from '../fixtures/processes/run-context.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const runner = createProcessRunner({ allowedExecutables: () => [] });
 const printArgv = 'process.stdout.write(JSON.stringify(process.argv.slice(1)))';
 
 let dir: string;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'batchlight-process-'));
+  dir = tempDir('batchlight-process-');
 });
 
 describe('process runner: output and exit codes', () => {

@@ -1,18 +1,17 @@
 import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { killProcessTree } from '../../src-main/engine/runners/process-tree.ts';
 import { isDead, parentScript, readPids, waitForDeath } from '../fixtures/processes/tree.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const exitHost = fileURLToPath(new URL('../fixtures/processes/exit-host.ts', import.meta.url));
 let pidFile: string;
 const leftovers: number[] = [];
 
 beforeEach(() => {
-  pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'batchlight-tree-')), 'pids.json');
+  pidFile = path.join(tempDir('batchlight-tree-'), 'pids.json');
 });
 
 afterEach(() => {

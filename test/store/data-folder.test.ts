@@ -1,8 +1,8 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataPaths, defaultDataDir, resolveDataDir } from '../../src-main/engine/store/data-folder.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 describe('data folder', () => {
   it('defaults to %LOCALAPPDATA%\\Batchlight on Windows (per user, not ProgramData)', () => {
@@ -28,7 +28,7 @@ describe('data folder', () => {
   });
 
   it('resolveDataDir makes a relative folder absolute and creates it owner-only (0700)', () => {
-    const base = mkdtempSync(path.join(tmpdir(), 'batchlight-data-'));
+    const base = tempDir('batchlight-data-');
     const relative = path.relative(process.cwd(), path.join(base, 'nested', 'data'));
     const dir = resolveDataDir(relative);
     expect(dir).toBe(path.join(base, 'nested', 'data'));
@@ -37,7 +37,7 @@ describe('data folder', () => {
   });
 
   it('resolveDataDir refuses an empty path and a path that is a file', () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'batchlight-data-')), 'not-a-folder');
+    const file = path.join(tempDir('batchlight-data-'), 'not-a-folder');
     writeFileSync(file, '');
     expect(() => resolveDataDir('  ')).toThrow(/Expected the data folder to be a path, got `"  "` \(string\)/);
     expect(() => resolveDataDir(file)).toThrow(file);

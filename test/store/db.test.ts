@@ -1,11 +1,11 @@
-import fs, { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataVersion, openDatabase } from '../../src-main/engine/store/db.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 function dbFile(): string {
-  return path.join(mkdtempSync(path.join(tmpdir(), 'batchlight-db-')), 'batchlight.db');
+  return path.join(tempDir('batchlight-db-'), 'batchlight.db');
 }
 
 describe('openDatabase', () => {

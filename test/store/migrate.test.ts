@@ -1,16 +1,12 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MigrationError, migrate } from '../../src-main/engine/store/migrate.ts';
-
-function tempDir(): string {
-  return mkdtempSync(path.join(tmpdir(), 'batchlight-migrate-'));
-}
+import { tempDir } from '../helpers/temp-dir.ts';
 
 function migrationsDir(files: Record<string, string>): string {
-  const dir = path.join(tempDir(), 'migrations');
+  const dir = path.join(tempDir('batchlight-migrate-'), 'migrations');
   mkdirSync(dir);
   for (const [name, sql] of Object.entries(files)) writeFileSync(path.join(dir, name), sql);
   return dir;
@@ -51,7 +47,7 @@ describe('migrate', () => {
 
   it('re-opening an up-to-date database applies nothing and keeps the data', () => {
     const dir = migrationsDir({ '0001_a.sql': FIRST, '0002_b.sql': SECOND });
-    const file = path.join(tempDir(), 'x.db');
+    const file = path.join(tempDir('batchlight-migrate-'), 'x.db');
     const first = new BetterSqlite3(file);
     migrate(first, dir);
     first.close();

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -10,9 +9,10 @@ import {
   readRunOutput,
   removeRunOutput,
 } from '../../src-main/engine/store/output-files.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 function runsDir(): string {
-  return path.join(mkdtempSync(path.join(tmpdir(), 'batchlight-output-')), 'runs');
+  return path.join(tempDir('batchlight-output-'), 'runs');
 }
 
 async function write(stream: Writable, chunk: string | Buffer): Promise<void> {

@@ -1,18 +1,18 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox, isEncrypted, SecretError } from '../../src-main/engine/store/secrets.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const secretsModule = fileURLToPath(new URL('../../src-main/engine/store/secrets.ts', import.meta.url));
 
 function keyFile(): string {
-  return path.join(mkdtempSync(path.join(tmpdir(), 'batchlight-secrets-')), 'secret.key');
+  return path.join(tempDir('batchlight-secrets-'), 'secret.key');
 }
 
 /** A stand-in for Electron's safeStorage: wraps the key so the file does not hold it in clear. */
@@ -74,7 +74,7 @@ describe('secret box', () => {
   });
 
   it('processes starting together on a new data folder agree on one key', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'batchlight-secrets-race-'));
+    const dir = tempDir('batchlight-secrets-race-');
     const script = path.join(dir, 'child.mts');
     writeFileSync(
       script,
