@@ -10,7 +10,7 @@
  * headers and body received (`< ` lines, then the body); the run's result holds
  * `{ status, headers, bodyBytes, truncated }`.
  */
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { systemClock, type Clock } from '../clock.ts';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../config/job-schema.ts';
 import { isSecretHeaderName } from '../config/secret-fields.ts';
@@ -121,12 +121,15 @@ async function exchange(
 
   let response: Dispatcher.ResponseData;
   try {
-    response = await undiciRequest(request.url, {
+    // The dispatcher's own request(), not undici's top-level one, which copies these options into
+    // an object with two more keys: a hidden class per run, kept alive past the young generation.
+    response = await dispatcher.request({
+      origin: request.url.origin,
+      path: `${request.url.pathname}${request.url.search}`,
       method: request.method,
       headers: request.headers,
       body: request.body,
       signal,
-      dispatcher,
     });
   } catch (error) {
     if (signal.aborted) throw error;

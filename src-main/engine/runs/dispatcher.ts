@@ -38,9 +38,9 @@ export interface DispatcherDeps {
 }
 
 interface ActiveRun {
-  run: Run;
   schedule: Schedule;
-  controller: AbortController;
+  /** Dropped when the run leaves #active (see #release). */
+  controller: AbortController | undefined;
   done: Promise<void>;
 }
 
@@ -160,7 +160,7 @@ export class Dispatcher {
   cancel(run: Run, by: string): boolean {
     const active = this.#active.get(run.id);
     if (active) {
-      active.controller.abort(new RunCancelledError(by));
+      active.controller?.abort(new RunCancelledError(by));
       return true;
     }
     if (run.status !== 'queued') return false;
@@ -171,7 +171,7 @@ export class Dispatcher {
 
   /** Aborts every running run as interrupted by shutdown and waits for them to be recorded. */
   async abortAll(): Promise<void> {
-    for (const a of this.#active.values()) a.controller.abort(new RunCancelledError(SHUTDOWN));
+    for (const a of this.#active.values()) a.controller?.abort(new RunCancelledError(SHUTDOWN));
     await this.drain();
   }
 
@@ -234,8 +234,16 @@ export class Dispatcher {
   #start(schedule: Schedule, run: Run, outputCapBytes: number): void {
     const controller = new AbortController();
     const deps = this.#deps;
+    // Listed, not spread with extra keys: each run's object would get a hidden class of its own,
+    // which V8 keeps alive past the young generation.
+    const { clock, logger, runners, runsDir, redact, resolveQuery } = deps.executor;
     const executorDeps: ExecutorDeps = {
-      ...deps.executor,
+      clock,
+      logger,
+      runners,
+      runsDir,
+      redact,
+      resolveQuery,
       outputCapBytes,
       setPid: (runId, pid) => deps.runs.setPid(runId, pid),
     };
@@ -246,8 +254,8 @@ export class Dispatcher {
         // Its slot is freed below without a flush: queued runs need a pass to take it.
         this.request();
       })
-      .finally(() => this.#active.delete(run.id));
-    this.#active.set(run.id, { run, schedule, controller, done });
+      .finally(() => this.#release(run.id));
+    this.#active.set(run.id, { schedule, controller, done });
     deps.events.emit('run.started', run);
   }
 
@@ -355,9 +363,21 @@ export class Dispatcher {
       } catch (error) {
         this.#deps.logger.error('Could not record the end of a run', { runId: run.id, schedule: schedule.name, error: toError(error).message });
       }
-      this.#active.delete(run.id);
+      this.#release(run.id);
     }
     return recorded;
+  }
+
+  /**
+   * Takes a run out of #active and drops its controller. V8 keeps a Map's discarded backing
+   * tables, which still point at the records they held, until a full GC: a record keeping its
+   * controller (and so the run's signal and listeners) would keep them alive that long too.
+   */
+  #release(runId: string): void {
+    const active = this.#active.get(runId);
+    if (!active) return;
+    this.#active.delete(runId);
+    active.controller = undefined;
   }
 
   /** Tells listeners of recorded ends and queued retries, once they are committed. */

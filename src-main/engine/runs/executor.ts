@@ -83,13 +83,19 @@ export async function executeRun(
   }
   const tails = output.tails();
   const result = classify(outcome, thrown, controller.signal);
+  // Every field, always in this order. A spread plus keys the source lacks gives each run's
+  // object a hidden class of its own, which V8 keeps alive past the young generation.
   const finished: ExecutionResult = {
-    ...result,
+    status: result.status,
     finishedAt: deps.clock.now(),
-    stdoutTail: tails.stdout || null,
-    stderrTail: tails.stderr || null,
+    exitCode: result.exitCode ?? null,
     error: result.error === undefined || result.error === null ? null : deps.redact(result.error),
     errorDetail: result.errorDetail ? deps.redact(result.errorDetail) : null,
+    stdoutTail: tails.stdout || null,
+    stderrTail: tails.stderr || null,
+    result: result.result,
+    retryable: result.retryable,
+    retryAfterMs: result.retryAfterMs,
   };
   const level = finished.status === 'succeeded' ? 'info' : 'warn';
   log[level](`Run ${finished.status}`, { exitCode: finished.exitCode, error: finished.error });
