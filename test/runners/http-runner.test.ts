@@ -148,6 +148,16 @@ describe('http runner: output and result', () => {
     expect(out.endsWith('<\n{\n  "id": 12345678901234567890,\n  "items": [],\n  "nested": {\n    "a": [\n      1,\n      2\n    ]\n  }\n}\n')).toBe(true);
   });
 
+  it('shows a 10 KB request body whole in the output but only its first 4 KB in the log, saying so', async () => {
+    const body = `${'a'.repeat(4096)}${'b'.repeat(6144)}`;
+    const ctx = httpContext(httpJob({ url: `${server.url}/m`, method: 'POST', body, contentType: 'text/plain' }));
+    await runner.run(ctx);
+    expect(ctx.stdout.text()).toContain(`>\n> ${body}\n\n< 200 OK`);
+    const logged = ctx.logLines.find((line) => line.startsWith(`info HTTP POST ${server.url}/m HTTP/1.1`))!;
+    expect(logged).toContain(`${'a'.repeat(4096)}\\n[request body: 10240 bytes, the first 4096 shown]`);
+    expect(logged).not.toContain('ab');
+  });
+
   it('returns status, headers, body size and truncated in the result, with cookies masked', async () => {
     const ctx = httpContext(httpJob({ url: `${server.url}/text` }));
     const outcome = await runner.run(ctx);

@@ -116,7 +116,10 @@ async function exchange(
   const stdout = ctx.output.stdout;
   const shown = request.describe(OUTPUT_BODY_LIMIT).map(mask);
   await writeText(stdout, `${shown.map((line) => (line ? `> ${line}` : '>')).join('\n')}\n\n`, signal);
-  const logged = request.describe(LOG_BODY_LIMIT).map(mask);
+  // The same lines, masked once, unless the body is longer than the log keeps.
+  const logged = request.body !== undefined && Buffer.byteLength(request.body) > LOG_BODY_LIMIT
+    ? request.describe(LOG_BODY_LIMIT).map(mask)
+    : shown;
   ctx.logger.info(`HTTP ${logged[0]}`, { request: logged.slice(1).join('\n') });
 
   let response: Dispatcher.ResponseData;
