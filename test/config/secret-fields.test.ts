@@ -101,6 +101,39 @@ describe('secret fields', () => {
     expect(keepStoredSecrets(mapSecrets, exported, undefined).missing).toContain('job.auth.password');
   });
 
+  it('credentials typed into the URL query are secrets; the rest of the URL stays as written', () => {
+    const url = 'https://api.example/x?date={CurrentDate}&api_key=k2&page=2&Signature=s%2B1&key=a1&key=b2&token=#part';
+    const typed = spec({ job: { type: 'http', url } });
+    const paths: string[] = [];
+    const sealed = mapSecrets(typed, (value, path) => (paths.push(path), `enc(${value})`));
+    expect(paths).toEqual(['job.url.api_key', 'job.url.Signature', 'job.url.key', 'job.url.key[2]']);
+    expect(sealed.job).toMatchObject({
+      url: 'https://api.example/x?date={CurrentDate}&api_key=enc(k2)&page=2&Signature=enc(s%2B1)&key=enc(a1)&key=enc(b2)&token=#part',
+    });
+    expect(mapSecrets(sealed, (value) => value.slice(4, -1)).job).toMatchObject({ url });
+    expect(collectSecretValues(typed).sort()).toEqual(['a1', 'b2', 'k2', 's%2B1']);
+    expect(collectSecretValues(spec({ job: { type: 'http', url: 'https://api.example/x?api%5Fkey=k3&q=token' } }))).toEqual(['k3']);
+  });
+
+  it('an export hides a URL credential, and importing the export keeps the stored one', () => {
+    const typed = spec({ job: { type: 'http', url: 'https://api.example/x?access_token=t9&day=1' } });
+    const exported = mapSecrets(typed, () => SECRET_PLACEHOLDER);
+    expect(exported.job).toMatchObject({ url: 'https://api.example/x?access_token=<secret>&day=1' });
+    const reimported = validateSchedule({ ...exported, job: { ...exported.job, url: 'https://api.example/y?access_token=<secret>&day=2' } });
+    if (!reimported.ok) throw new Error(JSON.stringify(reimported.problems));
+    const { value, missing } = keepStoredSecrets(mapSecrets, reimported.value, typed);
+    expect(missing).toEqual([]);
+    expect(value.job).toMatchObject({ url: 'https://api.example/y?access_token=t9&day=2' });
+  });
+
+  it('a message about a URL holding a credential does not show it', () => {
+    const result = validateSchedule({ name: 's', cron: '@daily', job: { type: 'http', url: 'ftp://files.example/?apikey=k4' } });
+    expect(result.ok).toBe(false);
+    const text = JSON.stringify(result.ok ? [] : result.problems);
+    expect(text).toContain('job.url');
+    expect(text).not.toContain('k4');
+  });
+
   it.each([
     ['Authorization', true],
     ['proxy-authorization', true],

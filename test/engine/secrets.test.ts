@@ -14,6 +14,7 @@ const SECRETS = {
   param: 'param-secret-a1b2c3d4',
   connection: 'Conn-P@ssw0rd-33ee',
   smtp: 'smtp-pw-77aa88bb',
+  urlKey: 'urlkey-4c5d6e7f',
 };
 
 const file = {
@@ -36,6 +37,7 @@ const file = {
     },
     { name: 'api-basic', cron: '0 0 1 1 *', job: { type: 'http', url: 'https://api.example.com/v1', method: 'GET', auth: { type: 'basic', username: 'svc', password: SECRETS.basic } } },
     { name: 'api-key', cron: '0 0 1 1 *', job: { type: 'http', url: 'https://api.example.com/v1', method: 'GET', auth: { type: 'apiKey', name: 'X-API-Key', value: SECRETS.apiKey, in: 'header' } } },
+    { name: 'api-url-key', cron: '0 0 1 1 *', job: { type: 'http', url: `https://api.example.com/v1?api_key=${SECRETS.urlKey}&day={CurrentDate}`, method: 'GET' } },
   ],
   connections: [{ name: 'reporting', type: 'sqlserver', connectionString: `Server=db01;Database=Reports;User Id=batch;Password=${SECRETS.connection};` }],
   settings: { smtp: { host: 'mail.corp', port: 587, secure: 'starttls', user: 'batch', password: SECRETS.smtp, from: 'batchlight@corp' } },
@@ -94,6 +96,7 @@ describe('secrets stay secret', () => {
     engine.importFile(reread.value);
     const job = engine.getSchedule('api-bearer').job;
     expect(job.type === 'http' && job.auth?.type === 'bearer' ? job.auth.token : '').toBe(SECRETS.token);
+    expect(engine.getSchedule('api-url-key').job).toMatchObject({ url: `https://api.example.com/v1?api_key=${SECRETS.urlKey}&day={CurrentDate}` });
     expect(engine.store.connections.get('reporting')?.connectionString).toContain(SECRETS.connection);
   });
 

@@ -17,6 +17,7 @@ const SECRETS = {
   apiKey: 'qkey-77e1c0ffee',
   header: 'hdr-sig-31415926',
   parameter: 'param-pin-27182818',
+  urlKey: 'typed-key-6a2b9d04',
 };
 
 let server: TestServer;
@@ -58,6 +59,8 @@ describe('http runner: redaction', () => {
         secretHeaders: ['X-Signature'],
         auth: { type: 'apiKey', name: 'key', value: SECRETS.apiKey, in: 'query' },
       },
+      // A key typed straight into the URL, not given as `auth`: encrypted at rest all the same.
+      typed: { url: `${server.url}/ok?api_key=${SECRETS.urlKey}&page=2` },
     };
     for (const [name, job] of Object.entries(jobs)) {
       engine.saveSchedule(scheduleSpec({ name, parameters, job: { type: 'http', ...job } }));
@@ -65,20 +68,22 @@ describe('http runner: redaction', () => {
     await engine.start();
     const runs = [];
     for (const name of Object.keys(jobs)) runs.push(await waitForEnd(engine, engine.trigger(name).id));
-    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'failed', 'succeeded']);
+    expect(runs.map((r) => r.status)).toEqual(['succeeded', 'failed', 'succeeded', 'succeeded']);
     // The echo really carried the credentials back: what is checked below was at risk.
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${SECRETS.token}`);
     expect(runs[1]!.errorDetail).toContain('"authorization":"Basic ***"');
     const output = (await engine.readOutput(runs[2]!.id, 'stdout')).text;
     expect(output).toContain(`> GET ${server.url}/ok?pin=***&key=*** HTTP/1.1`);
     expect(output).toContain('> X-Signature: ***');
+    expect(server.requests[3]!.url).toBe(`/ok?api_key=${SECRETS.urlKey}&page=2`);
+    expect((await engine.readOutput(runs[3]!.id, 'stdout')).text).toContain(`> GET ${server.url}/ok?api_key=***&page=2 HTTP/1.1`);
     await runner.close();
     await engine.stop({ graceMs: 0 });
     await new Promise((resolve) => setTimeout(resolve, 200));
 
     const rows = JSON.stringify(runs);
     const files = filesUnder(dataDir).filter((f) => !f.endsWith('secret.key'));
-    expect(files.filter((f) => f.endsWith('.stdout.log'))).toHaveLength(2);
+    expect(files.filter((f) => f.endsWith('.stdout.log'))).toHaveLength(3);
     // The rows' tails hold the echoed (masked) credentials, so checking the rows below means something.
     expect(runs.every((r) => r.stdoutTail?.includes('***'))).toBe(true);
     expect(files.some((f) => f.endsWith('batchlight.log'))).toBe(true);

@@ -2,7 +2,10 @@
  * Which fields hold secrets, in one place. The store encrypts them (map to ciphertext and
  * back), the exporter leaves them out (map to SECRET_PLACEHOLDER), the redactor collects their
  * values, and the validator hides them in messages. Secret fields: a connection's
- * `connectionString`; an HTTP job's auth token, password and API key value; its headers named
+ * `connectionString`; an HTTP job's auth token, password and API key value; the values of its
+ * URL's query parameters named like credentials (`api_key`, `key`, `access_token`, `sig`…:
+ * the names the redactor masks in URLs), so a key typed into the URL is encrypted too; its
+ * headers named
  * in `secretHeaders` or that look like credentials (Authorization, X-API-Key, *token*,
  * *secret*, *password*, *api-key*, Cookie); process environment variables whose names look
  * like credentials; the value and default of parameters marked `secret: true`; the SMTP
@@ -20,6 +23,8 @@ export type SecretMapper = (value: string, path: string) => string;
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'cookie']);
 const CREDENTIAL_WORD = /token|secret|passw(or)?d|pwd|api[-_]?key/i;
+/** Query parameters whose values are credentials: the names redact.ts masks in a URL. */
+const SECRET_QUERY_NAME = /^(?:[\w.-]{0,64}token|api[-_]?key|apikey|key|passw(?:or)?d|pwd|[\w.-]{0,64}secret|sig|signature)$/i;
 
 /** True when an HTTP header carries a credential. */
 export function isSecretHeaderName(name: string, secretHeaders: readonly string[] = []): boolean {
@@ -30,6 +35,17 @@ export function isSecretHeaderName(name: string, secretHeaders: readonly string[
 /** True when an environment variable's name says it holds a credential. */
 export function isSecretEnvironmentName(name: string): boolean {
   return CREDENTIAL_WORD.test(name);
+}
+
+/** True when a URL's query parameter carries a credential; `name` as written (percent-encoded or not). */
+export function isSecretQueryName(name: string): boolean {
+  let decoded = name;
+  try {
+    decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    // A malformed escape: the name is judged as written.
+  }
+  return SECRET_QUERY_NAME.test(decoded);
 }
 
 /** Maps every secret value of a schedule; other fields are shared with the input, not copied. */
@@ -99,6 +115,7 @@ export function isSecretSchedulePath(raw: unknown, path: readonly PathSegment[])
   }
   if (first !== 'job' || !isRecord(raw.job)) return false;
   if (second === 'auth') return third === 'token' || third === 'password' || third === 'value';
+  if (second === 'url' && third === undefined) return typeof raw.job.url === 'string' && mapUrlSecrets(raw.job.url, () => '') !== raw.job.url;
   if (second === 'headers' && typeof third === 'string' && fourth === undefined) {
     const named = Array.isArray(raw.job.secretHeaders) ? raw.job.secretHeaders.filter((h) => typeof h === 'string') : [];
     return isSecretHeaderName(third, named);
@@ -122,7 +139,7 @@ function mapJobSecrets(job: JobSpec, fn: SecretMapper): JobSpec {
     return job.environment ? { ...job, environment: mapEntries(job.environment, ['job', 'environment'], isSecretEnvironmentName, fn) } : job;
   }
   if (job.type === 'sql') return job;
-  const result = { ...job };
+  const result = { ...job, url: mapUrlSecrets(job.url, fn) };
   const secretHeaders = job.secretHeaders ?? [];
   if (job.headers) {
     result.headers = mapEntries(job.headers, ['job', 'headers'], (name) => isSecretHeaderName(name, secretHeaders), fn);
@@ -132,6 +149,29 @@ function mapJobSecrets(job: JobSpec, fn: SecretMapper): JobSpec {
   if (auth?.type === 'basic') result.auth = { ...auth, password: fn(auth.password, 'job.auth.password') };
   if (auth?.type === 'apiKey') result.auth = { ...auth, value: fn(auth.value, 'job.auth.value') };
   return result;
+}
+
+/**
+ * Maps the non-empty values of a URL's credential-like query parameters, as written (still
+ * percent-encoded), and leaves every other character of the URL as it was. The path names the
+ * parameter (`job.url.api_key`), and its occurrence when the name repeats (`job.url.key[2]`).
+ */
+function mapUrlSecrets(url: string, fn: SecretMapper): string {
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const hash = url.indexOf('#', start);
+  const end = hash < 0 ? url.length : hash;
+  const seen = new Map<string, number>();
+  const pairs = url.slice(start + 1, end).split('&').map((pair) => {
+    const equals = pair.indexOf('=');
+    const name = pair.slice(0, equals);
+    if (equals <= 0 || equals === pair.length - 1 || !isSecretQueryName(name)) return pair;
+    const occurrence = (seen.get(name) ?? 0) + 1;
+    seen.set(name, occurrence);
+    const path = formatSegments(['job', 'url', name]) + (occurrence > 1 ? `[${occurrence}]` : '');
+    return `${name}=${fn(pair.slice(equals + 1), path)}`;
+  });
+  return `${url.slice(0, start + 1)}${pairs.join('&')}${url.slice(end)}`;
 }
 
 function mapParameter(parameter: ScheduleParameter, fn: SecretMapper): ScheduleParameter {
