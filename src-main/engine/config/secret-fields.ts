@@ -38,7 +38,7 @@ export function isSecretEnvironmentName(name: string): boolean {
 }
 
 /** True when a URL's query parameter carries a credential; `name` as written (percent-encoded or not). */
-export function isSecretQueryName(name: string): boolean {
+function isSecretQueryName(name: string): boolean {
   let decoded = name;
   try {
     decoded = decodeURIComponent(name.replace(/\+/g, ' '));
