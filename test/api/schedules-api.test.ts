@@ -73,15 +73,17 @@ describe('schedules over the HTTP API', () => {
 
   it('shows every secret of a schedule as "<secret>" and keeps it when saved back as "<secret>"', async () => {
     const api = await startApi();
-    const created = await api.call('createSchedule', { spec: bearerSpec('tok-SUPER-SECRET-1') });
+    const spec = bearerSpec('tok-SUPER-SECRET-1');
+    const withKey = { ...spec, job: { ...spec.job, url: 'https://example.com/ping?api_key=url-SUPER-SECRET-2&day=1' } };
+    const created = await api.call('createSchedule', { spec: withKey });
     expect(JSON.stringify(created.body)).not.toContain('SUPER-SECRET');
     const view = await api.value<ScheduleView>('getSchedule', { name: 'ping-api' });
-    expect(view.spec.job).toMatchObject({ auth: { type: 'bearer', token: '<secret>' } });
+    expect(view.spec.job).toMatchObject({ url: 'https://example.com/ping?api_key=<secret>&day=1', auth: { type: 'bearer', token: '<secret>' } });
     expect(JSON.stringify(await api.value('listSchedules'))).not.toContain('SUPER-SECRET');
     expect((await api.value<{ text: string }>('exportFile')).text).not.toContain('SUPER-SECRET');
     await api.value('updateSchedule', { name: 'ping-api', spec: { ...view.spec, description: 'edited' } });
     const stored = api.engine.getSchedule('ping-api');
-    expect(stored.job).toMatchObject({ auth: { token: 'tok-SUPER-SECRET-1' } });
+    expect(stored.job).toMatchObject({ url: 'https://example.com/ping?api_key=url-SUPER-SECRET-2&day=1', auth: { token: 'tok-SUPER-SECRET-1' } });
     expect(stored.description).toBe('edited');
   });
 
