@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionView, ScheduleView, ValidateResult } from '../../src-main/api/contract.ts';
 import type { EngineState } from '../../src-main/engine/events.ts';
+import { readNotifySettings } from '../../src-main/engine/notify/notify-settings.ts';
 import { echoSpec, startApi } from './api-harness.ts';
 
 const bearerSpec = (token: string) => ({
@@ -139,14 +140,16 @@ describe('connections, settings, import and export over the HTTP API', () => {
     expect(result).toEqual({ ok: false, message: "No connection named 'nowhere'" });
   });
 
-  it('saves settings, shows defaults, and hides the SMTP password', async () => {
+  it('saves settings, shows defaults, and hides the SMTP password and webhook URLs', async () => {
     const api = await startApi();
-    const settings = { smtp: { host: 'mail.local', from: 'ops@example.com', user: 'ops', password: 'SMTP-SECRET-7' }, concurrency: 3 };
+    const webhook = { name: 'ops', url: 'https://hooks.example.com/services/HOOK-SECRET-8', format: 'slack' };
+    const settings = { smtp: { host: 'mail.local', from: 'ops@example.com', user: 'ops', password: 'SMTP-SECRET-7' }, webhooks: [webhook], concurrency: 3 };
     const saved = await api.call<Record<string, unknown>>('saveSettings', { settings });
-    expect(JSON.stringify(saved.body)).not.toContain('SMTP-SECRET');
+    expect(JSON.stringify(saved.body)).not.toMatch(/SMTP-SECRET|HOOK-SECRET/);
     const shown = await api.value<Record<string, unknown>>('getSettings');
-    expect(shown).toMatchObject({ concurrency: 3, graceSeconds: 30, smtp: { host: 'mail.local', password: '<secret>' } });
-    await api.value('saveSettings', { settings: { smtp: { ...settings.smtp, password: '<secret>' } } });
+    expect(shown).toMatchObject({ concurrency: 3, graceSeconds: 30, smtp: { host: 'mail.local', password: '<secret>' }, webhooks: [{ name: 'ops', url: '<secret>' }] });
+    await api.value('saveSettings', { settings: { smtp: { ...settings.smtp, password: '<secret>' }, webhooks: [{ ...webhook, url: '<secret>' }] } });
+    expect(readNotifySettings(api.engine.store).webhooks).toMatchObject([webhook]);
     expect(api.engine.store.redactor.redact('SMTP-SECRET-7')).not.toContain('SMTP-SECRET-7');
     const invalid = await api.call('saveSettings', { settings: { concurrency: 0 } });
     expect([invalid.status, invalid.body.error?.problems?.[0]?.path]).toEqual([400, 'settings.concurrency']);

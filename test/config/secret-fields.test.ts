@@ -65,7 +65,7 @@ describe('secret fields', () => {
     expect([...collectSecretValues(bearer), ...collectSecretValues(apiKey), ...collectSecretValues(process)]).toEqual(['tok', 'kv', 'envpw']);
   });
 
-  it('a connection string and the smtp password are secrets, as are webhook auth headers', () => {
+  it('a connection string and the smtp password are secrets, as are webhook URLs and auth headers', () => {
     const file = validateScheduleFile({
       connections: [{ name: 'db', connectionString: 'Server=a;Password=x;' }],
       settings: {
@@ -78,8 +78,11 @@ describe('secret fields', () => {
     if (!connection) throw new Error('no connection');
     expect(collectConnectionSecrets(connection)).toEqual(['Server=a;Password=x;']);
     expect(mapConnectionSecrets(connection, () => 'x').connectionString).toBe('x');
-    expect(collectSettingsSecrets(file.value.settings).sort()).toEqual(['smtp-pw', 'wh-token']);
-    expect(mapSettingsSecrets(file.value.settings, () => SECRET_PLACEHOLDER).webhooks?.[0]?.headers).toEqual({ Authorization: SECRET_PLACEHOLDER, Accept: 'x' });
+    expect(collectSettingsSecrets(file.value.settings).sort()).toEqual(['https://hooks.example', 'smtp-pw', 'wh-token']);
+    const hidden = mapSettingsSecrets(file.value.settings, () => SECRET_PLACEHOLDER).webhooks?.[0];
+    expect(hidden).toMatchObject({ name: 'ops', url: SECRET_PLACEHOLDER, headers: { Authorization: SECRET_PLACEHOLDER, Accept: 'x' } });
+    const exported = validateScheduleFile({ settings: { webhooks: [hidden] } });
+    expect(exported.ok).toBe(true);
   });
 
   it('a sql job has no secret fields of its own (its connection is named)', () => {

@@ -2,6 +2,8 @@
  * The CLI side of notifications: `config get/set` on the settings (secrets never printed and
  * sealed at rest) and `test-notify` against real SMTP and HTTP servers on loopback.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { config, testNotify } from '../../src-main/cli/notify-commands.ts';
 import { createContext, UsageError } from '../../src-main/cli/context.ts';
@@ -97,14 +99,19 @@ describe('batchlight config get / set', () => {
     await expect(cli(dir, config, ['set', 'smtp.host', 'mail.corp'])).rejects.toThrow(/settings › smtp\.from/);
   });
 
-  it('config set addresses a webhook by its name', async () => {
+  it('config set addresses a webhook by its name; its URL, a credential, is kept encrypted and never printed', async () => {
+    const [before, after] = [await startWebhookServer(), await startWebhookServer()];
     const dir = tempDir();
-    await cli(dir, config, ['set', 'webhooks', '[{"name":"ops-teams","url":"https://old.example.test/hook","format":"teams"}]']);
+    await cli(dir, config, ['set', 'webhooks', JSON.stringify([{ name: 'ops-teams', url: `${before.url}/hook`, format: 'teams' }])]);
 
-    await cli(dir, config, ['set', 'webhooks.ops-teams.url', 'https://new.example.test/hook']);
+    await cli(dir, config, ['set', 'webhooks.ops-teams.url', `${after.url}/hook`]);
 
-    expect((await cli(dir, config, ['get', 'webhooks.ops-teams.url'])).out).toBe('https://new.example.test/hook');
+    expect((await cli(dir, config, ['get', 'webhooks.ops-teams.url'])).out).toBe('<secret set>');
     expect((await cli(dir, config, ['get', 'webhooks.0.format'])).out).toBe('teams');
+    expect(await cli(dir, testNotify, [], { webhook: 'ops-teams' })).toEqual({ code: 0, out: 'webhook ops-teams: sent (1 attempt)' });
+    expect([before.posts.length, after.posts.length]).toEqual([0, 1]);
+    const database = fs.readdirSync(dir).filter((f) => f.startsWith('batchlight.db')).map((f) => fs.readFileSync(path.join(dir, f)).toString('latin1')).join('');
+    expect(database).not.toContain(after.url);
   });
 
   it('config get of an unknown key is a usage error listing the settings', async () => {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { EXPECT_MARK, UNKNOWN_MARK } from './problems.ts';
+import { SECRET_PLACEHOLDER } from './secret-fields.ts';
 
 /** The zod `error` option that makes a schema's problems read "Expected `x` to be <phrase>". */
 export function expecting(phrase: string): { error: () => string } {
@@ -115,10 +116,13 @@ export function isHttpUrl(url: string, allowPlaceholders: boolean): boolean {
   }
 }
 
-/** An http:// or https:// URL; placeholders such as `{Host}` are allowed when asked. */
-export function httpUrl(allowPlaceholders: boolean) {
+/**
+ * An http:// or https:// URL; placeholders such as `{Host}` are allowed when asked, and so is
+ * `<secret>` for a URL that is itself a secret (an export stands it for the stored one).
+ */
+export function httpUrl(allowPlaceholders: boolean, secret = false) {
   const phrase = 'an http:// or https:// URL';
-  return z.string(expecting(phrase)).refine((v) => isHttpUrl(v, allowPlaceholders), expecting(phrase));
+  return z.string(expecting(phrase)).refine((v) => (secret && v === SECRET_PLACEHOLDER) || isHttpUrl(v, allowPlaceholders), expecting(phrase));
 }
 
 /** A JavaScript regular expression source. */

@@ -9,7 +9,8 @@
  * in `secretHeaders` or that look like credentials (Authorization, X-API-Key, *token*,
  * *secret*, *password*, *api-key*, Cookie); process environment variables whose names look
  * like credentials; the value and default of parameters marked `secret: true`; the SMTP
- * password; webhook headers that look like credentials.
+ * password; a webhook's URL (Slack and Teams put the credential in it) and its headers that look
+ * like credentials.
  */
 import type { ConnectionSpec, JobSpec, ScheduleParameter, ScheduleSpec } from '../types.ts';
 import { formatSegments, isRecord, type PathSegment } from './problems.ts';
@@ -58,7 +59,7 @@ export function mapConnectionSecrets(connection: ConnectionSpec, fn: SecretMappe
   return { ...connection, connectionString: fn(connection.connectionString, 'connectionString') };
 }
 
-/** Maps the SMTP password and credential-like webhook headers. */
+/** Maps the SMTP password, webhook URLs and credential-like webhook headers. */
 export function mapSettingsSecrets(settings: SettingsPatch, fn: SecretMapper): SettingsPatch {
   const result: SettingsPatch = { ...settings };
   if (settings.smtp?.password !== undefined) {
@@ -131,7 +132,9 @@ export function isSecretConnectionPath(path: readonly PathSegment[]): boolean {
 /** True when a settings value at `path` is secret. */
 export function isSecretSettingsPath(path: readonly PathSegment[]): boolean {
   if (path[0] === 'smtp') return path[1] === 'password';
-  return path[0] === 'webhooks' && path[2] === 'headers' && typeof path[3] === 'string' && isSecretHeaderName(path[3]);
+  if (path[0] !== 'webhooks') return false;
+  if (path[2] === 'url') return path.length === 3;
+  return path[2] === 'headers' && typeof path[3] === 'string' && isSecretHeaderName(path[3]);
 }
 
 function mapJobSecrets(job: JobSpec, fn: SecretMapper): JobSpec {
@@ -184,9 +187,10 @@ function mapParameter(parameter: ScheduleParameter, fn: SecretMapper): ScheduleP
 }
 
 function mapWebhook(webhook: WebhookSettings, fn: SecretMapper): WebhookSettings {
-  if (!webhook.headers) return webhook;
+  const url = fn(webhook.url, formatSegments(['webhooks', webhook.name, 'url']));
+  if (!webhook.headers) return { ...webhook, url };
   const base = ['webhooks', webhook.name, 'headers'];
-  return { ...webhook, headers: mapEntries(webhook.headers, base, (name) => isSecretHeaderName(name), fn) };
+  return { ...webhook, url, headers: mapEntries(webhook.headers, base, (name) => isSecretHeaderName(name), fn) };
 }
 
 function mapEntries(

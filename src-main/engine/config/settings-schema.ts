@@ -61,7 +61,8 @@ const smtp = strictObject(
 const webhook = strictObject(
   {
     name: entityName(),
-    url: httpUrl(false),
+    // A Slack or Teams webhook URL is itself the credential: stored encrypted, exported as <secret>.
+    url: httpUrl(false, true),
     format: oneOf(['json', 'slack', 'teams']).default('json'),
     headers: headerMap().optional(),
   },
