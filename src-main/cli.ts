@@ -28,7 +28,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   pause: { run: setPaused(true), usage: 'pause NAME                           skip cron occurrences until resumed' },
   resume: { run: setPaused(false), usage: 'resume NAME' },
   next: { run: next, usage: 'next CRON [--tz ZONE] [--from ISO] [--count N] [--json]' },
-  config: { run: config, usage: 'config get [KEY] | config set KEY VALUE   read or change a setting (smtp.host)' },
+  config: { run: config, usage: 'config get [KEY] | config set KEY VALUE|--stdin   read or change a setting (smtp.host)' },
   'test-connection': { run: testConnection, usage: 'test-connection NAME [--timeout S] [--json]   connect; say what failed' },
   'test-notify': { run: testNotify, usage: 'test-notify [--email ADDR] [--webhook NAME]   send a test message' },
 };
@@ -52,6 +52,7 @@ const OPTIONS = {
   param: { type: 'string', multiple: true },
   email: { type: 'string' },
   webhook: { type: 'string' },
+  stdin: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

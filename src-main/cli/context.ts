@@ -17,6 +17,8 @@ export interface CliContext {
   flags: Record<string, string | boolean | undefined>;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** All of standard input, as text (`config set KEY --stdin`). */
+  input: () => Promise<string>;
   engine(): Engine;
   /** The engine serving this data folder, if one is live. */
   servingEngine(): LeaseHolder | undefined;
@@ -27,14 +29,16 @@ export interface CliContext {
 export function createContext(
   positionals: string[],
   flags: Record<string, string | boolean | undefined>,
-  io: { out: (t: string) => void; err: (t: string) => void },
+  io: { out: (t: string) => void; err: (t: string) => void; input?: () => Promise<string> },
 ): CliContext & { close(): Promise<void> } {
   let engine: Engine | undefined;
   const dataDir = typeof flags.data === 'string' ? flags.data : undefined;
   const ctx = {
     positionals,
     flags,
-    ...io,
+    out: io.out,
+    err: io.err,
+    input: io.input ?? readStdin,
     dataDir,
     engine() {
       engine ??= createEngine({ dataDir });
@@ -48,6 +52,20 @@ export function createContext(
     },
   };
   return ctx;
+}
+
+/**
+ * Reads standard input to its end. Only from a pipe or a file: at a console the value would be
+ * echoed as it is typed, which is what reading it from stdin is meant to avoid.
+ */
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new UsageError('--stdin reads the value from a pipe or a file, not from the console (e.g. `Get-Content pw.txt | batchlight …` or `batchlight … < pw.txt`)');
+  }
+  process.stdin.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk as string;
+  return text;
 }
 
 /** The one positional argument a command needs, or a usage error naming it. */

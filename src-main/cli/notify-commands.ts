@@ -1,6 +1,7 @@
 /**
- * CLI commands about notifications and settings: `config get [KEY]`, `config set KEY VALUE`,
- * `test-notify [--email ADDR] [--webhook NAME]`, and how `show` lists a run's notifications.
+ * CLI commands about notifications and settings: `config get [KEY]`, `config set KEY VALUE`
+ * (or `config set KEY --stdin`), `test-notify [--email ADDR] [--webhook NAME]`, and how `show`
+ * lists a run's notifications.
  * KEY is a dot path into the settings section of the schedule file (`smtp.host`,
  * `notify.defaultTo`, `webhooks.ops-teams.url` or `webhooks.0.url`). Secrets are never printed.
  */
@@ -23,8 +24,8 @@ const SETTING_KEYS = Object.keys(settingsSchema.shape);
 
 type Segment = string | number;
 
-/** `config get [KEY]` / `config set KEY VALUE`. */
-export function config(ctx: CliContext): number {
+/** `config get [KEY]` / `config set KEY VALUE|--stdin`. */
+export async function config(ctx: CliContext): Promise<number> {
   const action = required(ctx, 0, 'get or set');
   if (action === 'get') return configGet(ctx);
   if (action === 'set') return configSet(ctx);
@@ -51,10 +52,9 @@ function configGet(ctx: CliContext): number {
  * string; a secret is always taken as the string given. The whole settings section is validated
  * after the change, so `smtp.host` on a store without SMTP asks for the whole `smtp` object.
  */
-function configSet(ctx: CliContext): number {
+async function configSet(ctx: CliContext): Promise<number> {
   const key = required(ctx, 1, 'KEY (such as smtp.host)');
-  const raw = ctx.positionals[2];
-  if (raw === undefined) throw new UsageError('Missing VALUE');
+  const raw = await valueArgument(ctx);
   const store = ctx.engine().store;
   const current = storedSettings(store, true) as Record<string, unknown>;
   const path = resolvePath(key, current);
@@ -68,6 +68,23 @@ function configSet(ctx: CliContext): number {
   const shown = getAt(hiddenSettings(store), path);
   ctx.out(`${key} = ${typeof shown === 'string' ? shown : JSON.stringify(shown)}`);
   return 0;
+}
+
+/**
+ * VALUE from the command line, or with --stdin from standard input (one trailing line break
+ * dropped), so that a password or webhook URL is never in the command line, where the process
+ * list, the shell's history and npm's debug log (`npx`) would keep it.
+ */
+async function valueArgument(ctx: CliContext): Promise<string> {
+  const given = ctx.positionals[2];
+  if (!ctx.flags.stdin) {
+    if (given === undefined) throw new UsageError('Missing VALUE (or --stdin to read it from standard input)');
+    return given;
+  }
+  if (given !== undefined) throw new UsageError('Give VALUE or --stdin, not both');
+  const text = (await ctx.input()).replace(/\r?\n$/, '');
+  if (text === '') throw new UsageError('--stdin: standard input was empty; nothing was changed');
+  return text;
 }
 
 /** `test-notify [--email ADDR] [--webhook NAME]`: one line per message; exit 1 if any failed. */

@@ -4,17 +4,23 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { config, testNotify } from '../../src-main/cli/notify-commands.ts';
 import { createContext, UsageError } from '../../src-main/cli/context.ts';
 import { ValidationError } from '../../src-main/engine/errors.ts';
+import { BIN } from '../cli/helpers.ts';
 import { onCleanup, tempDir } from '../helpers/engine-harness.ts';
 import { SMTP_PASSWORD, SMTP_USER, startSmtp, startWebhookServer } from './notify-harness.ts';
 
-/** Runs one command function as the CLI would, on `dataDir`; returns exit code and output. */
-async function cli(dataDir: string, run: typeof config | typeof testNotify, positionals: string[], flags: Record<string, string> = {}) {
+/**
+ * Runs one command function as the CLI would, on `dataDir`; returns exit code and output.
+ * `input` is what standard input holds (for --stdin).
+ */
+async function cli(dataDir: string, run: typeof config | typeof testNotify, positionals: string[], flags: Record<string, string | boolean> = {}, input = '') {
   const out: string[] = [];
-  const ctx = createContext(positionals, { data: dataDir, ...flags }, { out: (t) => out.push(t), err: (t) => out.push(t) });
+  const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), input: async () => input };
+  const ctx = createContext(positionals, { data: dataDir, ...flags }, io);
   onCleanup(() => ctx.close());
   try {
     const code = await run(ctx);
@@ -112,6 +118,43 @@ describe('batchlight config get / set', () => {
     expect([before.posts.length, after.posts.length]).toEqual([0, 1]);
     const database = fs.readdirSync(dir).filter((f) => f.startsWith('batchlight.db')).map((f) => fs.readFileSync(path.join(dir, f)).toString('latin1')).join('');
     expect(database).not.toContain(after.url);
+  });
+
+  it('config set KEY --stdin takes the value from standard input, one trailing line break dropped', async () => {
+    const dir = tempDir();
+    await cli(dir, config, ['set', 'smtp', smtpJson(2525, 'old-password-1')]);
+
+    const piped = await cli(dir, config, ['set', 'smtp.password'], { stdin: true }, 'piped pass\r\n');
+
+    expect(piped).toEqual({ code: 0, out: 'smtp.password = <secret set>' });
+    const ctx = createContext([], { data: dir }, { out: () => {}, err: () => {} });
+    onCleanup(() => ctx.close());
+    expect(ctx.engine().store.box.decrypt(ctx.engine().store.settings.get<{ password: string }>('smtp')!.password)).toBe('piped pass');
+  });
+
+  it('config set --stdin with a VALUE too, or with nothing on standard input, is a usage error and changes nothing', async () => {
+    const dir = tempDir();
+    await cli(dir, config, ['set', 'smtp', smtpJson(2525, 'kept-password-1')]);
+
+    await expect(cli(dir, config, ['set', 'smtp.password', 'typed'], { stdin: true }, 'piped')).rejects.toThrow(/Give VALUE or --stdin, not both/);
+    await expect(cli(dir, config, ['set', 'smtp.password'], { stdin: true }, '\n')).rejects.toThrow(/standard input was empty; nothing was changed/);
+    await expect(cli(dir, config, ['set', 'smtp.password'])).rejects.toThrow(/Missing VALUE \(or --stdin/);
+
+    const ctx = createContext([], { data: dir }, { out: () => {}, err: () => {} });
+    onCleanup(() => ctx.close());
+    expect(ctx.engine().store.box.decrypt(ctx.engine().store.settings.get<{ password: string }>('smtp')!.password)).toBe('kept-password-1');
+  });
+
+  it('the real command takes an SMTP password piped to it, and test-notify then logs in with that password', async () => {
+    const smtp = await startSmtp();
+    const dir = tempDir();
+    await cli(dir, config, ['set', 'smtp', smtpJson(smtp.port, 'wrong-password-9')]);
+
+    const set = await execa(process.execPath, [BIN, 'config', 'set', 'smtp.password', '--stdin', '--data', dir], { input: `${SMTP_PASSWORD}\n`, reject: false, timeout: 20_000 });
+
+    expect({ code: set.exitCode, out: set.stdout, err: set.stderr }).toEqual({ code: 0, out: 'smtp.password = <secret set>', err: '' });
+    expect(await cli(dir, testNotify, [], { email: 'me@corp.test' })).toEqual({ code: 0, out: 'email to me@corp.test: sent (1 attempt)' });
+    expect(smtp.messages).toHaveLength(1);
   });
 
   it('config get of an unknown key is a usage error listing the settings', async () => {
