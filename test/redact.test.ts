@@ -142,3 +142,23 @@ describe('redactor: structured values', () => {
     expect(copy.self).toBe(copy);
   });
 });
+
+describe('redactor: a run\'s own secrets', () => {
+  it('hides them for that run only; the engine\'s redactor does not learn them', () => {
+    const engine = createRedactor();
+    engine.add('engine-secret-1');
+    const run = engine.including(['run-secret-22', 'ab']);
+    expect(run.redact('engine-secret-1 run-secret-22 ab')).toBe('*** *** ab');
+    expect(run.redactDeep({ line: 'x run-secret-22', n: 1 })).toEqual({ line: 'x ***', n: 1 });
+    expect(engine.redact('run-secret-22')).toBe('run-secret-22');
+  });
+
+  it('hides the whole of an engine secret that contains a run secret, and one added later', () => {
+    const engine = createRedactor();
+    engine.add('prefix-run-secret-22-suffix');
+    const run = engine.including(['run-secret-22']);
+    expect(run.redact('a prefix-run-secret-22-suffix b')).toBe('a *** b');
+    engine.add('added-while-running');
+    expect(run.redact('added-while-running run-secret-22')).toBe('*** ***');
+  });
+});

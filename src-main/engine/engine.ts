@@ -99,7 +99,7 @@ export function createEngine(options: EngineOptions = {}) {
       logger,
       runners,
       runsDir: store.paths.runs,
-      redact: (text) => store.redactor.redact(text),
+      redactor: store.redactor,
       resolveQuery: options.resolveQuery ?? builtIn.sql.resolveQuery,
     },
     random: options.random ?? Math.random,

@@ -17,7 +17,15 @@ export interface Redactor {
   redact(text: string): string;
   /** A copy of `value` with every string redacted, and secret-named members hidden whole. */
   redactDeep<T>(value: T): T;
+  /**
+   * This redactor with `extra` hidden too, for one run's own secrets (a secret parameter given
+   * with "run now" or read by a query), which are not remembered: each run would add its own.
+   */
+  including(extra: readonly string[]): RunRedactor;
 }
+
+/** What a run redacts with: the engine's secrets and its own. */
+export type RunRedactor = Pick<Redactor, 'redact' | 'redactDeep'>;
 
 const MASK = '***';
 
@@ -70,43 +78,66 @@ const SHAPE_HINT = /pass|pwd|secret|token|key|sig|:\/\/|authori|bearer/i;
 /** A redactor with no known secrets yet; the engine keeps one per process. */
 export function createRedactor(): Redactor {
   const secrets = new Set<string>();
-  let known: RegExp | null = null;
-  let stale = false;
-
-  const knownPattern = (): RegExp | null => {
-    if (stale) {
-      // Longest first: JavaScript alternation takes the first alternative that matches.
-      const forms = [...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      known = forms.length ? new RegExp(forms.join('|'), 'g') : null;
-      stale = false;
-    }
-    return known;
+  let version = 0;
+  /** The alternation of `forms()`, built again only after a secret was added. */
+  const patternFor = (forms: () => ReadonlySet<string>): (() => RegExp | null) => {
+    let built = -1;
+    let pattern: RegExp | null = null;
+    return () => {
+      if (built !== version) {
+        pattern = patternOf(forms());
+        built = version;
+      }
+      return pattern;
+    };
   };
-
-  const redact = (text: string): string => {
-    if (!text) return text;
-    const pattern = knownPattern();
-    let out = pattern ? text.replace(pattern, MASK) : text;
-    if (!SHAPE_HINT.test(out)) return out;
-    for (const [shape, replace] of SHAPES) out = out.replace(shape, replace);
-    return out;
-  };
-
-  const redactDeep = <T>(value: T): T => deepCopy(value, redact, new WeakMap()) as T;
+  const known = patternFor(() => secrets);
+  const redact = (text: string): string => redactWith(known(), text);
 
   return {
     add(secret) {
-      if (typeof secret !== 'string' || secret.length < 4) return;
-      for (const form of encodedForms(secret)) {
-        if (form.length >= 4 && !secrets.has(form)) {
+      for (const form of formsOf(secret)) {
+        if (!secrets.has(form)) {
           secrets.add(form);
-          stale = true;
+          version += 1;
         }
       }
     },
-    redact,
-    redactDeep,
+    ...runRedactor(redact),
+    including(extra) {
+      const own = new Set(extra.flatMap(formsOf).filter((form) => !secrets.has(form)));
+      if (own.size === 0) return runRedactor(redact);
+      // One pattern over both sets, longest first: hiding a run's secret first could cut an
+      // engine secret that contains it, and leave the rest of that one showing.
+      const both = patternFor(() => new Set([...secrets, ...own]));
+      return runRedactor((text) => redactWith(both(), text));
+    },
   };
+}
+
+function runRedactor(redact: (text: string) => string): RunRedactor {
+  return { redact, redactDeep: (value) => deepCopy(value, redact, new WeakMap()) as typeof value };
+}
+
+/** `text` with every match of `known` and every secret shape masked. */
+function redactWith(known: RegExp | null, text: string): string {
+  if (!text) return text;
+  let out = known ? text.replace(known, MASK) : text;
+  if (!SHAPE_HINT.test(out)) return out;
+  for (const [shape, replace] of SHAPES) out = out.replace(shape, replace);
+  return out;
+}
+
+/** One alternation of `forms`, longest first: JavaScript takes the first alternative that matches. */
+function patternOf(forms: ReadonlySet<string>): RegExp | null {
+  const sorted = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return sorted.length ? new RegExp(sorted.join('|'), 'g') : null;
+}
+
+/** The forms of `secret` worth hiding: none for a value under 4 characters. */
+function formsOf(secret: string): string[] {
+  if (typeof secret !== 'string' || secret.length < 4) return [];
+  return encodedForms(secret).filter((form) => form.length >= 4);
 }
 
 function encodedForms(secret: string): string[] {

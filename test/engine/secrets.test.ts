@@ -1,10 +1,12 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScheduleFileText } from '../../src-main/engine/config/validate.ts';
 import { createEngine } from '../../src-main/engine/engine.ts';
 import { createHostLogger } from '../../src-main/logging.ts';
-import { makeEngine, tempDir, waitForEnd } from '../helpers/engine-harness.ts';
+import { makeEngine, onCleanup, tempDir, waitForEnd } from '../helpers/engine-harness.ts';
 
 const SECRETS = {
   token: 'tok-7f3e9a1c55d2b8e4',
@@ -80,6 +82,50 @@ describe('secrets stay secret', () => {
       for (const [kind, secret] of Object.entries(SECRETS)) {
         expect(bytes.includes(secret), `${kind} secret found in ${path.relative(dataDir, f)}`).toBe(false);
       }
+    }
+  });
+
+  it('a secret parameter given with "run now", or built from placeholders, is hidden like a stored one', async () => {
+    const override = 'override-secret-6d1e9f';
+    const dataDir = tempDir();
+    const holder = { redact: (t: string) => t };
+    const logger = createHostLogger({ logsDir: path.join(dataDir, 'logs'), redact: (t) => holder.redact(t), level: 'debug' });
+    const engine = makeEngine({ dataDir, logger });
+    holder.redact = (t) => engine.store.redactor.redact(t);
+    const api = http.createServer((_req, res) => res.writeHead(404).end('not here'));
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise<void>((resolve) => api.close(() => resolve())));
+    const parameters = [
+      { name: 'Pin', type: 'string', value: SECRETS.param, secret: true },
+      { name: 'Stamp', type: 'string', value: 'stamp-{RunId}', secret: true },
+    ];
+    const parsed = parseScheduleFileText(JSON.stringify({
+      schedules: [
+        { ...file.schedules[0], name: 'echo-own', parameters, job: { ...file.schedules[0]!.job, arguments: ['-e', 'console.log("arg=" + process.argv[1] + " " + process.argv[2]); console.error("env=" + process.env.DB_PASSWORD)', '{Pin}', '{Stamp}'] } },
+        { name: 'api-path', cron: '0 0 1 1 *', parameters, job: { type: 'http', url: `http://127.0.0.1:${(api.address() as AddressInfo).port}/items/{Pin}/{Stamp}`, method: 'GET' } },
+      ],
+    }));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    engine.importFile(parsed.value);
+    await engine.start();
+
+    const echoed = await waitForEnd(engine, engine.trigger('echo-own', { parameters: { Pin: override } }).id);
+    expect(echoed.status).toBe('succeeded');
+    expect(echoed.stdoutTail?.trim()).toBe('arg=*** ***');
+    expect(echoed.stderrTail?.trim()).toBe('env=***');
+    const called = await waitForEnd(engine, engine.trigger('api-path', { parameters: { Pin: override } }).id);
+    expect(called.status).toBe('failed');
+    expect(called.error).toMatch(/404/);
+    expect(called.stdoutTail).toContain('/items/***/***');
+    await engine.stop({ graceMs: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const stamps = [echoed.id, called.id].map((id) => `stamp-${id}`);
+    const log = filesUnder(dataDir).filter((f) => f.endsWith('.log')).map((f) => fs.readFileSync(f, 'utf8')).join('');
+    expect(log).toContain('/items/***/***');
+    for (const f of filesUnder(dataDir).filter((f) => !f.endsWith('secret.key'))) {
+      const bytes = fs.readFileSync(f).toString('latin1');
+      for (const secret of [override, ...stamps]) expect(bytes.includes(secret), `${secret} found in ${path.relative(dataDir, f)}`).toBe(false);
     }
   });
 

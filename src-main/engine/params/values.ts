@@ -9,6 +9,17 @@ import { substitute, type TemplateValue } from './template.ts';
 /** Resolves a parameter whose value comes from a query (the SQL runner provides it). */
 export type QueryResolver = (parameter: ScheduleParameter, signal: AbortSignal) => Promise<string | null>;
 
+/**
+ * The values this run has for the parameters `schedule` marks secret: given with "run now", read
+ * by a query or built from placeholders, the engine's redactor has not seen them.
+ */
+export function secretRunValues(schedule: Schedule, values: Readonly<Record<string, TemplateValue>>): string[] {
+  return schedule.parameters.flatMap((p) => {
+    const value = p.secret === true ? values[p.name] : undefined;
+    return typeof value === 'string' ? [value] : [];
+  });
+}
+
 /** The built-in names, for validation and documentation. */
 export const BUILT_IN_NAMES = ['CurrentDate', 'CurrentDateTime', 'ScheduledTime', 'RunId', 'Attempt', 'ScheduleName'] as const;
 

@@ -236,13 +236,13 @@ export class Dispatcher {
     const deps = this.#deps;
     // Listed, not spread with extra keys: each run's object would get a hidden class of its own,
     // which V8 keeps alive past the young generation.
-    const { clock, logger, runners, runsDir, redact, resolveQuery } = deps.executor;
+    const { clock, logger, runners, runsDir, redactor, resolveQuery } = deps.executor;
     const executorDeps: ExecutorDeps = {
       clock,
       logger,
       runners,
       runsDir,
-      redact,
+      redactor,
       resolveQuery,
       outputCapBytes,
       setPid: (runId, pid) => deps.runs.setPid(runId, pid),

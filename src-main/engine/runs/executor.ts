@@ -5,8 +5,9 @@
  */
 import { sleepMonotonic, type Clock } from '../clock.ts';
 import { NonRetryableError, RunCancelledError, RunTimeoutError, toError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import { resolveRunValues, type QueryResolver } from '../params/values.ts';
+import { redactingLogger, type Logger } from '../logger.ts';
+import { resolveRunValues, secretRunValues, type QueryResolver } from '../params/values.ts';
+import type { Redactor, RunRedactor } from '../redact.ts';
 import type { Runner, RunnerOutcome } from '../runners/runner.ts';
 import { createRunOutput } from '../store/output-files.ts';
 import type { RunFinish } from '../store/runs-repo.ts';
@@ -18,7 +19,7 @@ export interface ExecutorDeps {
   runners: ReadonlyMap<JobType, Runner>;
   runsDir: string;
   outputCapBytes: number;
-  redact: (text: string) => string;
+  redactor: Redactor;
   resolveQuery?: QueryResolver;
   setPid: (runId: string, pid: number) => void;
 }
@@ -47,8 +48,11 @@ export async function executeRun(
   run: Run,
   controller: AbortController,
 ): Promise<ExecutionResult> {
-  const log = deps.logger.child({ scheduleId: schedule.id, schedule: schedule.name, runId: run.id, runner: schedule.job.type });
-  const output = createRunOutput(deps.runsDir, run.id, deps.outputCapBytes, { redact: deps.redact });
+  let log = deps.logger.child({ scheduleId: schedule.id, schedule: schedule.name, runId: run.id, runner: schedule.job.type });
+  // The engine's secrets, and once the values are known, the run's own secret parameters too.
+  let redactor: RunRedactor = deps.redactor;
+  const redact = (text: string) => redactor.redact(text);
+  const output = createRunOutput(deps.runsDir, run.id, deps.outputCapBytes, { redact });
   const timeoutSeconds = effectiveTimeoutSeconds(schedule, run);
   const timer = timeoutSeconds === undefined ? undefined : new AbortController();
   if (timer && timeoutSeconds !== undefined) {
@@ -63,6 +67,11 @@ export async function executeRun(
     const runner = deps.runners.get(schedule.job.type);
     if (!runner) throw new NonRetryableError(`No runner is available for job type '${schedule.job.type}'`);
     const values = await resolveRunValues(schedule, run, deps.clock.now(), schedule.timezone ?? 'UTC', controller.signal, deps.resolveQuery);
+    const ownSecrets = secretRunValues(schedule, values);
+    if (ownSecrets.length > 0) {
+      redactor = deps.redactor.including(ownSecrets);
+      log = redactingLogger(log, redactor);
+    }
     log.info('Run started', { attempt: run.attempt, trigger: run.trigger });
     outcome = await runner.run({
       run,
@@ -71,7 +80,7 @@ export async function executeRun(
       signal: controller.signal,
       output,
       logger: log,
-      redact: deps.redact,
+      redact,
       setPid: (pid) => deps.setPid(run.id, pid),
     });
   } catch (error) {
@@ -89,8 +98,8 @@ export async function executeRun(
     status: result.status,
     finishedAt: deps.clock.now(),
     exitCode: result.exitCode ?? null,
-    error: result.error === undefined || result.error === null ? null : deps.redact(result.error),
-    errorDetail: result.errorDetail ? deps.redact(result.errorDetail) : null,
+    error: result.error === undefined || result.error === null ? null : redact(result.error),
+    errorDetail: result.errorDetail ? redact(result.errorDetail) : null,
     stdoutTail: tails.stdout || null,
     stderrTail: tails.stderr || null,
     result: result.result,
