@@ -112,6 +112,20 @@ describe('dynamic parameters (a query on a connection)', () => {
     expect(run.stdoutTail).toBe('label=seven');
   });
 
+  it('a secret parameter read by a query is redacted from the run, as a stored secret is', async () => {
+    const engine = sqlEngine([
+      {
+        name: 'print-code',
+        parameters: [{ name: 'Code', type: 'string', secret: true, query: { connection: 'pg', sql: "SELECT 'queried-code-' || nextval('ticket')" } }],
+        job: nodeJob('', { arguments: ['-e', 'process.stdout.write(process.argv[1])', 'code={Code}'] }),
+      },
+    ]);
+    await engine.start();
+    const run = await waitForEnd(engine, engine.trigger('print-code').id);
+    expect(run.status).toBe('succeeded');
+    expect(run.stdoutTail).toBe('code=***');
+  });
+
   it('a query returning NULL passes SQL NULL on to a SQL job parameter', async () => {
     const engine = sqlEngine([
       {
