@@ -11,7 +11,7 @@ import { NotFoundError, toError } from './errors.ts';
 import { EngineEvents, type EngineState, type ScheduleChange } from './events.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { createNotifier, type Notifier, type NotifierOptions } from './notify/notifier.ts';
-import type { QueryResolver } from './params/values.ts';
+import { checkParameterOverrides, type QueryResolver } from './params/values.ts';
 import { createBuiltInRunners } from './runners/built-in.ts';
 import { endOrphanedRuns } from './runners/orphans.ts';
 import type { Runner } from './runners/runner.ts';
@@ -335,15 +335,17 @@ export function createEngine(options: EngineOptions = {}) {
     trigger(name: string, triggerOptions: TriggerOptions = {}): Run {
       const now = clock.now();
       // The schedule is read inside the admitting transaction: one read of the store, not two.
-      const run = dispatcher.admitting((startNow) =>
-        admitRun({ runs: store.runs, host, now, tally: ActiveTally.lazy(store.runs), startNow }, schedule(name), {
+      const run = dispatcher.admitting((startNow) => {
+        const target = schedule(name);
+        checkParameterOverrides(target, triggerOptions.parameters);
+        return admitRun({ runs: store.runs, host, now, tally: ActiveTally.lazy(store.runs), startNow }, target, {
           trigger: 'manual',
           scheduledFor: now,
           triggeredBy: triggerOptions.triggeredBy ?? null,
           parameterOverrides: triggerOptions.parameters ?? null,
           timeoutSeconds: triggerOptions.timeoutSeconds ?? null,
-        }),
-      );
+        });
+      });
       announce([run]);
       if (run.status === 'queued') dispatcher.request();
       return run;

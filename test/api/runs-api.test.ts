@@ -59,6 +59,17 @@ describe('runs over the HTTP API and the event stream', () => {
     expect(JSON.stringify(await api.value('listRuns', {}))).not.toContain('OVERRIDE-SECRET');
   });
 
+  it('refuses a trigger-time value for a parameter the schedule does not have (400 naming it) and records no run', async () => {
+    const api = await startApi();
+    await api.value('createSchedule', { spec: echoSpec('with-day', '', { parameters: [{ name: 'Day', type: 'string', value: 'Mon' }] }) });
+    const typo = await api.call('trigger', { name: 'with-day', parameters: { Dya: 'Tue', CurrentDate: '2026-01-31' } });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error?.problems).toEqual([
+      { path: 'parameters.Dya', message: "Schedule 'with-day' has no parameter 'Dya' (its parameters are Day; built-ins: CurrentDate, CurrentDateTime, ScheduledTime, RunId, Attempt, ScheduleName)" },
+    ]);
+    expect((await api.value<RunPage>('listRuns', { schedule: 'with-day' })).runs).toEqual([]);
+  });
+
   it('pages run history newest first with a `next` cursor', async () => {
     const api = await startApi();
     await api.value('createSchedule', { spec: echoSpec('quick', '', { overlap: 'parallel', maxParallel: 5 }) });

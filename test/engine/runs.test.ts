@@ -171,6 +171,20 @@ describe('runs through the engine with real processes', () => {
     expect(run.stdoutTail?.trim()).toBe(`params|0|12345|us & more|${new Date().getUTCFullYear()}`);
   });
 
+  it('a run-now value for a built-in replaces it; one for a name the schedule lacks is refused and nothing runs', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({
+      name: 'dated',
+      job: nodeJob('', { arguments: ['-e', 'console.log(process.argv[1])', '{CurrentDate}'] }),
+      parameters: [{ name: 'Region', type: 'string', value: 'eu' }],
+    }));
+    expect(() => engine.trigger('dated', { parameters: { Regoin: 'us' } })).toThrow(/parameters\.Regoin: Schedule 'dated' has no parameter 'Regoin' \(its parameters are Region;/);
+    expect(engine.listRuns()).toEqual([]);
+    const rerun = await waitForEnd(engine, engine.trigger('dated', { parameters: { CurrentDate: '2026-01-31' } }).id);
+    expect(rerun.stdoutTail?.trim()).toBe('2026-01-31');
+  });
+
   it('the heartbeat of a running run is refreshed', async () => {
     const engine = makeEngine();
     engine.store.settings.set('heartbeatSeconds', 1);

@@ -2,7 +2,7 @@
  * The values a run substitutes into its job: built-ins, the schedule's parameters (which may
  * themselves use built-ins), values resolved by query, and the overrides given with "run now".
  */
-import { NonRetryableError, toError } from '../errors.ts';
+import { NonRetryableError, toError, ValidationError } from '../errors.ts';
 import type { Run, Schedule, ScheduleParameter } from '../types.ts';
 import { substitute, type TemplateValue } from './template.ts';
 
@@ -22,6 +22,23 @@ export function secretRunValues(schedule: Schedule, values: Readonly<Record<stri
 
 /** The built-in names, for validation and documentation. */
 export const BUILT_IN_NAMES = ['CurrentDate', 'CurrentDateTime', 'ScheduledTime', 'RunId', 'Attempt', 'ScheduleName'] as const;
+
+/**
+ * Refuses "run now" values for names that are neither a parameter of `schedule` nor a built-in:
+ * a mistyped name would otherwise run the job with the stored value, and say nothing.
+ */
+export function checkParameterOverrides(schedule: Schedule, overrides: Readonly<Record<string, string>> | undefined): void {
+  if (!overrides) return;
+  const declared = schedule.parameters.map((p) => p.name);
+  const known = new Set<string>([...declared, ...BUILT_IN_NAMES]);
+  const unknown = Object.keys(overrides).filter((name) => !known.has(name));
+  if (unknown.length === 0) return;
+  const has = declared.length ? `its parameters are ${declared.join(', ')}` : 'it has none';
+  throw new ValidationError(unknown.map((name) => ({
+    path: `parameters.${name}`,
+    message: `Schedule '${schedule.name}' has no parameter '${name}' (${has}; built-ins: ${BUILT_IN_NAMES.join(', ')})`,
+  })));
+}
 
 /** Built-in values for a run starting at `now`, dates rendered in the schedule's zone. */
 export function builtInValues(schedule: Schedule, run: Run, now: number, timezone: string): Record<string, TemplateValue> {
