@@ -60,11 +60,23 @@ export function createContext(
  */
 export async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) {
-    throw new UsageError('--stdin reads the value from a pipe or a file, not from the console (e.g. `Get-Content pw.txt | batchlight …` or `batchlight … < pw.txt`)');
+    throw new UsageError('Standard input is the console: pipe the value in or read it from a file (e.g. `Get-Content pw.txt | batchlight …` or `batchlight … < pw.txt`), so that it is not shown as it is typed');
   }
   process.stdin.setEncoding('utf8');
   let text = '';
   for await (const chunk of process.stdin) text += chunk as string;
+  return text;
+}
+
+/**
+ * The value on standard input for `flag`, one trailing line break dropped: a password or token
+ * given this way is never in the command line, where the process list, the shell's history and
+ * npm's debug log (`npx`) would keep it. Empty input is a usage error; `unchanged` says what
+ * was therefore not done.
+ */
+export async function stdinValue(ctx: CliContext, flag: string, unchanged: string): Promise<string> {
+  const text = (await ctx.input()).replace(/\r?\n$/, '');
+  if (text === '') throw new UsageError(`${flag}: standard input was empty; ${unchanged}`);
   return text;
 }
 

@@ -16,7 +16,7 @@ import type { NotificationRecord } from '../engine/store/notifications-repo.ts';
 import { isEncrypted } from '../engine/store/secrets.ts';
 import type { Store } from '../engine/store/store.ts';
 import { DEFAULT_SETTINGS } from '../engine/types.ts';
-import { required, UsageError, type CliContext } from './context.ts';
+import { required, stdinValue, UsageError, type CliContext } from './context.ts';
 
 const SECRET_SET = '<secret set>';
 const NOT_SET = '<not set>';
@@ -70,11 +70,7 @@ async function configSet(ctx: CliContext): Promise<number> {
   return 0;
 }
 
-/**
- * VALUE from the command line, or with --stdin from standard input (one trailing line break
- * dropped), so that a password or webhook URL is never in the command line, where the process
- * list, the shell's history and npm's debug log (`npx`) would keep it.
- */
+/** VALUE from the command line, or with --stdin from standard input (a password, a webhook URL). */
 async function valueArgument(ctx: CliContext): Promise<string> {
   const given = ctx.positionals[2];
   if (!ctx.flags.stdin) {
@@ -82,9 +78,7 @@ async function valueArgument(ctx: CliContext): Promise<string> {
     return given;
   }
   if (given !== undefined) throw new UsageError('Give VALUE or --stdin, not both');
-  const text = (await ctx.input()).replace(/\r?\n$/, '');
-  if (text === '') throw new UsageError('--stdin: standard input was empty; nothing was changed');
-  return text;
+  return stdinValue(ctx, '--stdin', 'nothing was changed');
 }
 
 /** `test-notify [--email ADDR] [--webhook NAME]`: one line per message; exit 1 if any failed. */

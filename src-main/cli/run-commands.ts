@@ -7,19 +7,28 @@ import { DataFolderBusyError, type LeaseHolder } from '../engine/store/lease.ts'
 import { RUN_STATUSES, type Run, type RunStatus } from '../engine/types.ts';
 import { notificationsOf } from '../engine/notify/history.ts';
 import { notificationJson, notificationLines } from './notify-commands.ts';
-import { intFlag, required, UsageError, type CliContext } from './context.ts';
+import { intFlag, required, stdinValue, UsageError, type CliContext } from './context.ts';
 import { RUN_HEADERS, runJson, runRow, table } from './format.ts';
 
-function parameterFlags(ctx: CliContext): Record<string, string> | undefined {
+/**
+ * The "run now" values: each `--param NAME=VALUE`, and with `--param-stdin NAME` one value read
+ * from standard input (a password, which the command line would show to anyone).
+ */
+async function parameterFlags(ctx: CliContext): Promise<Record<string, string> | undefined> {
   const raw = ctx.flags.param;
-  if (raw === undefined) return undefined;
-  const entries = (Array.isArray(raw) ? raw : [raw]).map((pair: unknown) => {
+  const entries = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]).map((pair: unknown) => {
     const text = String(pair);
     const eq = text.indexOf('=');
     if (eq <= 0) throw new UsageError(`Expected --param NAME=VALUE, got \`${text}\``);
     return [text.slice(0, eq), text.slice(eq + 1)] as const;
   });
-  return Object.fromEntries(entries);
+  const piped = ctx.flags['param-stdin'];
+  if (piped !== undefined) {
+    if (typeof piped !== 'string' || piped === '' || piped.includes('=')) throw new UsageError(`Expected --param-stdin NAME, got \`${String(piped)}\``);
+    if (entries.some(([name]) => name === piped)) throw new UsageError(`Give ${piped} with --param or with --param-stdin, not both`);
+    entries.push([piped, await stdinValue(ctx, '--param-stdin', 'nothing was run')]);
+  }
+  return entries.length ? Object.fromEntries(entries) : undefined;
 }
 
 function printRun(ctx: CliContext, run: Run): void {
@@ -27,11 +36,11 @@ function printRun(ctx: CliContext, run: Run): void {
   else ctx.out(table(RUN_HEADERS, [runRow(run)]));
 }
 
-/** `trigger NAME [--wait] [--json] [--param N=V] [--timeout S]`. */
+/** `trigger NAME [--wait] [--json] [--param N=V] [--param-stdin N] [--timeout S]`. */
 export async function trigger(ctx: CliContext): Promise<number> {
   const name = required(ctx, 0, 'NAME (the schedule to run)');
   const timeout = ctx.flags.timeout === undefined ? undefined : intFlag(ctx, 'timeout', 0);
-  const parameters = parameterFlags(ctx);
+  const parameters = await parameterFlags(ctx);
   const wait = ctx.flags.wait === true;
   const engine = ctx.engine();
   let chainId: string | undefined;

@@ -51,9 +51,10 @@ export interface ScheduleJson {
   lastStatus: string | null;
 }
 
-/** Runs `batchlight ...args` to its end; never throws on a non-zero exit. */
-export async function cli(args: string[], timeoutMs = 20_000): Promise<CliResult> {
-  const result = await execa(process.execPath, [BIN, ...args], { cwd: ROOT, reject: false, timeout: timeoutMs, stdin: 'ignore' });
+/** Runs `batchlight ...args` to its end, with `input` on standard input if given; never throws on a non-zero exit. */
+export async function cli(args: string[], timeoutMs = 20_000, input?: string): Promise<CliResult> {
+  const stdin = input === undefined ? { stdin: 'ignore' as const } : { input };
+  const result = await execa(process.execPath, [BIN, ...args], { cwd: ROOT, reject: false, timeout: timeoutMs, ...stdin });
   if (result.timedOut) throw new Error(`batchlight ${args.join(' ')} did not finish within ${timeoutMs} ms\n${result.stderr}`);
   return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -55,6 +55,43 @@ describe('batchlight trigger without a serving engine (in-process)', { timeout: 
     expect(fs.readFileSync(out, 'utf8')).toBe('from the cli');
   });
 
+  it('--param-stdin NAME takes a secret value from standard input; it is redacted from the output and sealed in the run row', async () => {
+    const dir = dataFolder();
+    const out = path.join(dir, 'pin.txt');
+    const pin = 'piped-pin-5e7c0a';
+    await setUp(dir, [
+      nodeSchedule('uses-pin', "require('fs').writeFileSync(process.argv[1], process.argv[2]); console.log('pin ' + process.argv[2])", {
+        parameters: [{ name: 'Pin', type: 'string', value: 'stored-pin-0000', secret: true }, { name: 'Who', type: 'string', value: 'nobody' }],
+      }, [out, '{Pin}']),
+    ]);
+    const result = await cli(['trigger', 'uses-pin', '--wait', '--json', '--param', 'Who=ops', '--param-stdin', 'Pin', '--data', dir], 20_000, `${pin}\r\n`);
+    expect(result.code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toBe(pin);
+    const id = (JSON.parse(result.stdout) as RunJson).id;
+    const shown = await cli(['show', id, '--output', '--data', dir]);
+    expect(shown.stdout).toContain('pin ***');
+    expect(shown.stdout).not.toContain(pin);
+    const store = storeView(dir);
+    expect(store.getRun(id).parameterOverrides).toEqual({ Who: 'ops', Pin: pin });
+    const row = store.store.db.prepare('SELECT parameter_overrides FROM runs WHERE id = ?').get(id) as { parameter_overrides: string };
+    expect(row.parameter_overrides).not.toContain(pin);
+  });
+
+  it('--param-stdin with empty input, for a name also given with --param, or naming no parameter of the schedule runs nothing', async () => {
+    const dir = dataFolder();
+    await setUp(dir);
+    const runsNow = async () => (await cli(['runs', '--json', '--data', dir])).stdout;
+    const empty = await cli(['trigger', 'greets', '--param-stdin', 'Pin', '--data', dir], 20_000, '\n');
+    expect([empty.code, empty.stderr]).toEqual([2, expect.stringContaining('--param-stdin: standard input was empty; nothing was run')]);
+    const twice = await cli(['trigger', 'greets', '--param', 'Pin=a', '--param-stdin', 'Pin', '--data', dir], 20_000, 'b');
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('Give Pin with --param or with --param-stdin, not both')]);
+    const unknown = await cli(['trigger', 'greets', '--param-stdin', 'Pin', '--data', dir], 20_000, 'secret-value');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("parameters.Pin: Schedule 'greets' has no parameter 'Pin' (it has none;");
+    expect(unknown.stderr).not.toContain('secret-value');
+    expect(JSON.parse(await runsNow())).toEqual([]);
+  });
+
   it('trigger of an unknown schedule exits 1 with a one-line reason naming it', async () => {
     const dir = dataFolder();
     await setUp(dir);
