@@ -68,6 +68,18 @@ describe('redactor: known secrets', () => {
     expect(redactor.redact('{"p":"p@ss word/\\"&"}')).toBe('{"p":"***"}');
   });
 
+  it('hides a secret with an apostrophe as a URL query encodes it, and one given percent-encoded in its decoded form', () => {
+    const redactor = createRedactor();
+    redactor.add("it'sA-secret-4242");
+    redactor.add('Pr0xy%40pw-8642');
+    expect(redactor.redact(`GET ${new URL("https://x.example/q?k=it'sA-secret-4242").href}`)).toBe('GET https://x.example/q?k=***');
+    expect(redactor.redact('user svc, password Pr0xy@pw-8642')).toBe('user svc, password ***');
+  });
+
+  it('hides a URL password that holds a raw @ up to the last one before the host', () => {
+    expect(createRedactor().redact('via http://svc:p@ss-w0rd-tail@proxy:8080/x and mail@example.com')).toBe('via http://svc:***@proxy:8080/x and mail@example.com');
+  });
+
   it('a secret shorter than 4 characters is not redacted (it would wreck the text)', () => {
     const redactor = createRedactor();
     redactor.add('abc');

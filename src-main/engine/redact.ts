@@ -52,8 +52,9 @@ const SHAPES: Array<[RegExp, (match: string, ...groups: string[]) => string]> = 
   ],
   // token=… / api_key=… / client_secret=… in plain text (log lines, command lines)
   [/((?<![\w.-])(?:[\w.-]{0,64}token|api[-_]?key|apikey|[\w.-]{0,64}secret)=)[^&#\s"'<>;,]*/gi, (_m, name) => `${name}${MASK}`],
-  // scheme://user:password@host
-  [/((?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}:\/\/[^:/?#\s@]+:)[^@/?#\s]+(@)/gi, (_m, head, at) => `${head}${MASK}${at}`],
+  // scheme://user:password@host, the password up to the authority's last `@` (a raw `@` in it
+  // is taken as part of it, as URL parsers do), at most 512 characters
+  [/((?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}:\/\/[^:/?#\s@]+:)[^/?#\s]{1,512}(@)(?=[^/?#\s@]*(?:[/?#\s]|$))/gi, (_m, head, at) => `${head}${MASK}${at}`],
   // Authorization: Basic …, "Authorization":"Bearer …", Proxy-Authorization=…
   [
     /(\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:([A-Za-z][\w-]*)\s+)?[^\s"',;]+/gi,
@@ -140,6 +141,12 @@ function formsOf(secret: string): string[] {
   return encodedForms(secret).filter((form) => form.length >= 4);
 }
 
+/**
+ * The ways a secret appears in text: as given; percent-encoded as encodeURIComponent does, with
+ * `+` for spaces, in lower-case hex, and with `!'()*` encoded too (WHATWG URL encodes `'` in a
+ * query; RFC 3986 encoders the rest); decoded, when it was given percent-encoded (a proxy URL's
+ * password); and JSON-escaped.
+ */
 function encodedForms(secret: string): string[] {
   const uri = encodeURIComponent(secret);
   return [
@@ -147,8 +154,18 @@ function encodedForms(secret: string): string[] {
     uri,
     uri.replace(/%20/g, '+'),
     uri.replace(/%[0-9A-F]{2}/g, (s) => s.toLowerCase()),
+    uri.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    decodedForm(secret),
     JSON.stringify(secret).slice(1, -1),
   ];
+}
+
+function decodedForm(secret: string): string {
+  try {
+    return decodeURIComponent(secret);
+  } catch {
+    return secret;
+  }
 }
 
 function escapeRegExp(text: string): string {

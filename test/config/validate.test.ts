@@ -273,6 +273,19 @@ describe('every problem names the schedule and the field', () => {
     expect(found[4]?.message).toBe('Invalid regular expression `(`: Unterminated group');
   });
 
+  it('a user name or password in an http job`s url is refused (it is not sent) without showing it; a bad proxy hides its password', () => {
+    const found = problems({
+      schedules: [
+        schedule({ job: { type: 'http', url: 'https://svc:Url-Pw-5150@api.example.com/v1?day={CurrentDate}' } }),
+        schedule({ name: 'proxied', job: { type: 'http', url: 'https://api.example.com/v1', proxy: 'http://svc:Proxy-Pw-6161@proxy:99999' } }),
+      ],
+    });
+    expect(found).toEqual([
+      { path: 'schedules[0] "nightly" › job.url', message: 'Expected `url` to be an http:// or https:// URL without a user name or password (they are not sent; give them as `auth` of type basic), got a hidden value (string)' },
+      { path: 'schedules[1] "proxied" › job.proxy', message: 'Expected `proxy` to be an http:// or https:// URL, got a hidden value (string)' },
+    ]);
+  });
+
   it('the auth type must be a known one', () => {
     expect(problems({ schedules: [schedule({ job: { type: 'http', url: 'https://x', auth: { type: 'oauth' } } })] })[0]?.message).toBe(
       'job.auth.type must be one of none, bearer, basic, apiKey; got `oauth` (string)',

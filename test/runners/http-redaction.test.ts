@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpRunner } from '../../src-main/engine/runners/http-runner.ts';
 import { createHostLogger } from '../../src-main/logging.ts';
 import { makeEngine, scheduleSpec, tempDir, waitForEnd } from '../helpers/engine-harness.ts';
+import { startProxy } from '../fixtures/http/proxy.ts';
 import { json, startServer, type TestServer } from '../fixtures/http/server.ts';
 
 const SECRETS = {
@@ -93,6 +94,32 @@ describe('http runner: redaction', () => {
         const bytes = fs.readFileSync(file).toString('latin1');
         expect(bytes.includes(secret), `${kind} found in ${path.relative(dataDir, file)}`).toBe(false);
       }
+    }
+  });
+
+  it('a proxy URL with a password is sealed at rest, exported as <secret>, kept on re-import, and still reaches the proxy', async () => {
+    const proxy = await startProxy();
+    const dataDir = tempDir();
+    const runner = createHttpRunner({ environment: {} });
+    const engine = makeEngine({ dataDir, runners: [runner] });
+    // Percent-encoded, as a password with an `@` must be in a URL; the proxy gets it decoded.
+    const proxyUrl = proxy.url.replace('http://', 'http://svc:Pr0xy%40pw-8642@');
+    engine.saveSchedule(scheduleSpec({ name: 'proxied', job: { type: 'http', url: `${server.url}/ok`, proxy: proxyUrl } }));
+    await engine.start();
+    const run = await waitForEnd(engine, engine.trigger('proxied').id);
+    expect(run.status).toBe('succeeded');
+    expect(proxy.authorizations).toEqual([`Basic ${Buffer.from('svc:Pr0xy@pw-8642').toString('base64')}`]);
+
+    const exported = engine.exportFile();
+    expect(exported.schedules[0]!.job).toMatchObject({ proxy: '<secret>' });
+    engine.importFile(exported);
+    expect(engine.getSchedule('proxied').job).toMatchObject({ proxy: proxyUrl });
+    await runner.close();
+    await engine.stop({ graceMs: 0 });
+    await proxy.close();
+    for (const file of filesUnder(dataDir).filter((f) => !f.endsWith('secret.key'))) {
+      const bytes = fs.readFileSync(file).toString('latin1');
+      for (const form of ['Pr0xy%40pw-8642', 'Pr0xy@pw-8642']) expect(bytes.includes(form), `${form} found in ${path.relative(dataDir, file)}`).toBe(false);
     }
   });
 });

@@ -24,6 +24,7 @@ import {
 } from './fields.ts';
 import { PARAMETER_TYPES } from './literal-values.ts';
 import { isValidProcedureName } from './sql-identifiers.ts';
+import { hasUserInfo } from './secret-fields.ts';
 
 /** The longest time limit a job or schedule may set: 30 days, in seconds. */
 export const MAX_TIMEOUT_SECONDS = 30 * 24 * 3600;
@@ -87,7 +88,7 @@ const successStatus = z
 const httpJob = strictObject(
   {
     type: z.literal('http'),
-    url: httpUrl(true),
+    url: httpUrl(true).refine((url) => !hasUserInfo(url), expecting('an http:// or https:// URL without a user name or password (they are not sent; give them as `auth` of type basic)')),
     method: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), oneOf(HTTP_METHODS)).default('GET'),
     headers: headerMap().optional(),
     secretHeaders: list(headerName(), 'an array of header names').optional(),
@@ -112,7 +113,7 @@ const httpJob = strictObject(
       { rejectUnauthorized: bool().optional(), caFile: nonEmptyString('a non-empty file path', 32_767).optional() },
       'a tls object',
     ).optional(),
-    proxy: httpUrl(false).optional(),
+    proxy: httpUrl(false, true).optional(),
   },
   'an http job object',
 );

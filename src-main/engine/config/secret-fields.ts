@@ -5,6 +5,7 @@
  * `connectionString`; an HTTP job's auth token, password and API key value; the values of its
  * URL's query parameters named like credentials (`api_key`, `key`, `access_token`, `sig`…:
  * the names the redactor masks in URLs), so a key typed into the URL is encrypted too; its
+ * `proxy` URL when it holds a password (`http://user:password@proxy:8080`), as a whole; its
  * headers named
  * in `secretHeaders` or that look like credentials (Authorization, X-API-Key, *token*,
  * *secret*, *password*, *api-key*, Cookie); process environment variables whose names look
@@ -116,7 +117,10 @@ export function isSecretSchedulePath(raw: unknown, path: readonly PathSegment[])
   }
   if (first !== 'job' || !isRecord(raw.job)) return false;
   if (second === 'auth') return third === 'token' || third === 'password' || third === 'value';
-  if (second === 'url' && third === undefined) return typeof raw.job.url === 'string' && mapUrlSecrets(raw.job.url, () => '') !== raw.job.url;
+  if (second === 'url' && third === undefined) {
+    return typeof raw.job.url === 'string' && (mapUrlSecrets(raw.job.url, () => '') !== raw.job.url || hasUserInfo(raw.job.url));
+  }
+  if (second === 'proxy' && third === undefined) return typeof raw.job.proxy === 'string' && hasUserInfo(raw.job.proxy);
   if (second === 'headers' && typeof third === 'string' && fourth === undefined) {
     const named = Array.isArray(raw.job.secretHeaders) ? raw.job.secretHeaders.filter((h) => typeof h === 'string') : [];
     return isSecretHeaderName(third, named);
@@ -143,6 +147,7 @@ function mapJobSecrets(job: JobSpec, fn: SecretMapper): JobSpec {
   }
   if (job.type === 'sql') return job;
   const result = { ...job, url: mapUrlSecrets(job.url, fn) };
+  if (job.proxy !== undefined && isSecretProxy(job.proxy)) result.proxy = fn(job.proxy, 'job.proxy');
   const secretHeaders = job.secretHeaders ?? [];
   if (job.headers) {
     result.headers = mapEntries(job.headers, ['job', 'headers'], (name) => isSecretHeaderName(name, secretHeaders), fn);
@@ -175,6 +180,26 @@ function mapUrlSecrets(url: string, fn: SecretMapper): string {
     return `${name}=${fn(pair.slice(equals + 1), path)}`;
   });
   return `${url.slice(0, start + 1)}${pairs.join('&')}${url.slice(end)}`;
+}
+
+/** `scheme://` then an `@` before the authority ends: a URL parser takes what precedes it as user and password. */
+const USER_INFO = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\\]*@/i;
+
+/**
+ * True when a URL names a user or password, even one no parser would take. In an HTTP
+ * job's `url` they would not be sent (undici, like fetch, takes the origin and path), so the
+ * schema refuses them there; in a `proxy` URL they are the proxy's credentials.
+ */
+export function hasUserInfo(url: string): boolean {
+  return USER_INFO.test(url);
+}
+
+/**
+ * A proxy URL with a user name or password is a secret as a whole (like a webhook's URL). Once
+ * sealed in the store or exported as SECRET_PLACEHOLDER it is no URL at all, and is mapped back.
+ */
+function isSecretProxy(proxy: string): boolean {
+  return !/^https?:\/\//i.test(proxy) || hasUserInfo(proxy);
 }
 
 function mapParameter(parameter: ScheduleParameter, fn: SecretMapper): ScheduleParameter {
