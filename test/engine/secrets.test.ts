@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScheduleFileText } from '../../src-main/engine/config/validate.ts';
 import { createEngine } from '../../src-main/engine/engine.ts';
 import { createHostLogger } from '../../src-main/logging.ts';
-import { makeEngine, onCleanup, tempDir, waitForEnd } from '../helpers/engine-harness.ts';
+import { makeEngine, nodeJob, onCleanup, scheduleSpec, tempDir, waitForEnd } from '../helpers/engine-harness.ts';
 
 const SECRETS = {
   token: 'tok-7f3e9a1c55d2b8e4',
@@ -127,6 +127,18 @@ describe('secrets stay secret', () => {
       const bytes = fs.readFileSync(f).toString('latin1');
       for (const secret of [override, ...stamps]) expect(bytes.includes(secret), `${secret} found in ${path.relative(dataDir, f)}`).toBe(false);
     }
+  });
+
+  it('a secret field built from placeholders (an environment variable named like a token) is hidden as the run fills it in', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({
+      name: 'env-token',
+      job: nodeJob('', { arguments: ['-e', 'console.log("using " + process.env.API_TOKEN)'], environment: { API_TOKEN: 'tk-{Attempt}-9f8e7d6c5b4a-{RunId}' } }),
+    }));
+    const run = await waitForEnd(engine, engine.trigger('env-token').id);
+    expect(run.status).toBe('succeeded');
+    expect(run.stdoutTail?.trim()).toBe('using ***');
   });
 
   it('export leaves every secret out, and re-importing the export keeps the stored values', () => {

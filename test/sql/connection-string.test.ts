@@ -66,7 +66,7 @@ describe('ADO.NET connection strings (SQL Server)', () => {
   });
 
   it('no message ever shows the password', () => {
-    for (const text of ['Server=s;Password="hunter2-secret', 'Server=s;Password=hunter2-secret;Bogus=1', 'Password=hunter2-secret']) {
+    for (const text of ['Server=s;Password="hunter2-secret', 'Server=s;Password=hunter2-secret;Bogus=1', 'Password=hunter2-secret', 'Server=s;Password=abc;hunter2-tail;']) {
       expect(() => parseMssqlConnectionString(text)).toThrow();
       try {
         parseMssqlConnectionString(text);
@@ -74,6 +74,12 @@ describe('ADO.NET connection strings (SQL Server)', () => {
         expect((error as Error).message).not.toContain('hunter2');
       }
     }
+  });
+
+  it('a password holding an unquoted `;` is refused, saying where and how to quote it, without the rest of it', () => {
+    expect(() => parseMssqlConnectionString('Server=s;Password=abc;hunter2-tail;Database=d')).toThrow(
+      'Expected `keyword=value` in the connection string, got 12 characters without `=` after the value of `password`; a value that holds `;` must be quoted (Password="a;b")',
+    );
   });
 });
 

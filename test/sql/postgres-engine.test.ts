@@ -16,6 +16,7 @@ CREATE TABLE batches (id int, label text);
 INSERT INTO batches VALUES (7, 'seven');
 CREATE SEQUENCE ticket;
 CREATE PROCEDURE slow_archive(seconds int) LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(seconds); END $$;
+CREATE PROCEDURE echo_pin(pin int, OUT got int) LANGUAGE plpgsql AS $$ BEGIN got := pin; END $$;
 CREATE PROCEDURE record_batch(batch int, label text, OUT batch_was_null boolean, OUT got text)
   LANGUAGE plpgsql AS $$ BEGIN batch_was_null := batch IS NULL; got := label; END $$;
 `;
@@ -124,6 +125,20 @@ describe('dynamic parameters (a query on a connection)', () => {
     const run = await waitForEnd(engine, engine.trigger('print-code').id);
     expect(run.status).toBe('succeeded');
     expect(run.stdoutTail).toBe('code=***');
+  });
+
+  it('a secret number a procedure echoes back (a PIN passed as an int) is masked in the run result', async () => {
+    const engine = sqlEngine([
+      {
+        name: 'echo-pin',
+        parameters: [{ name: 'Pin', type: 'int', value: '48151623', secret: true }],
+        job: { type: 'sql', connection: 'pg', procedure: 'echo_pin', parameters: [{ name: 'pin', type: 'int', value: '{Pin}' }, { name: 'got', type: 'int', direction: 'output' }] },
+      },
+    ]);
+    await engine.start();
+    const run = await waitForEnd(engine, engine.trigger('echo-pin').id);
+    expect(run).toMatchObject({ status: 'succeeded', result: { output: { got: '***' } } });
+    expect(JSON.stringify(run)).not.toContain('48151623');
   });
 
   it('a query returning NULL passes SQL NULL on to a SQL job parameter', async () => {

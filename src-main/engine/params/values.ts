@@ -4,20 +4,37 @@
  */
 import { NonRetryableError, toError, ValidationError } from '../errors.ts';
 import type { Run, Schedule, ScheduleParameter } from '../types.ts';
-import { substitute, type TemplateValue } from './template.ts';
+import { collectSecretValues } from '../config/secret-fields.ts';
+import { placeholdersIn, substitute, type TemplateValue } from './template.ts';
 
 /** Resolves a parameter whose value comes from a query (the SQL runner provides it). */
 export type QueryResolver = (parameter: ScheduleParameter, signal: AbortSignal) => Promise<string | null>;
 
+/** Per schedule, its secret fields that hold placeholders (`"token": "tk-{Attempt}-…"`). */
+const secretTemplates = new WeakMap<Schedule, string[]>();
+
 /**
- * The values this run has for the parameters `schedule` marks secret: given with "run now", read
- * by a query or built from placeholders, the engine's redactor has not seen them.
+ * The secrets as this run has them, which the engine's redactor has not seen: the values of the
+ * parameters `schedule` marks secret (given with "run now", read by a query or built from
+ * placeholders), and every secret field with placeholders once they are filled in (a secret
+ * environment variable, an auth token, a secret header).
  */
 export function secretRunValues(schedule: Schedule, values: Readonly<Record<string, TemplateValue>>): string[] {
-  return schedule.parameters.flatMap((p) => {
-    const value = p.secret === true ? values[p.name] : undefined;
-    return typeof value === 'string' ? [value] : [];
-  });
+  const own = new Set<string>();
+  for (const parameter of schedule.parameters) {
+    const value = parameter.secret === true ? values[parameter.name] : undefined;
+    if (typeof value === 'string') own.add(value);
+  }
+  let templates = secretTemplates.get(schedule);
+  if (!templates) secretTemplates.set(schedule, (templates = collectSecretValues(schedule).filter((t) => placeholdersIn(t).length > 0)));
+  for (const template of templates) {
+    try {
+      own.add(substitute(template, values, { field: 'a secret field' }));
+    } catch {
+      // An unknown placeholder: the runner fails the run, naming it, before anything is sent.
+    }
+  }
+  return [...own];
 }
 
 /** The built-in names, for validation and documentation. */

@@ -52,12 +52,17 @@ export interface PostgresConnectionOptions {
 export function parseAdoPairs(text: string): Map<string, string> {
   const pairs = new Map<string, string>();
   let i = 0;
+  let lastKey: string | undefined;
   while (i < text.length) {
     const eq = text.indexOf('=', i);
     const semi = text.indexOf(';', i);
     if (eq === -1 || (semi !== -1 && semi < eq)) {
+      // Not shown: a stray segment is most often the rest of a password that holds a `;`.
       const stray = text.slice(i, semi === -1 ? text.length : semi).trim();
-      if (stray) throw new NonRetryableError(`Expected \`keyword=value\` in the connection string, got \`${stray}\` without \`=\``);
+      if (stray) {
+        const where = lastKey ? `after the value of \`${lastKey}\`` : 'at its start';
+        throw new NonRetryableError(`Expected \`keyword=value\` in the connection string, got ${stray.length} characters without \`=\` ${where}; a value that holds \`;\` must be quoted (Password="a;b")`);
+      }
       i = semi === -1 ? text.length : semi + 1;
       continue;
     }
@@ -65,6 +70,7 @@ export function parseAdoPairs(text: string): Map<string, string> {
     if (!key) throw new NonRetryableError('The connection string has a value without a keyword before `=`');
     const { value, end } = readAdoValue(text, eq + 1, key);
     pairs.set(key, value);
+    lastKey = key;
     i = end;
   }
   return pairs;

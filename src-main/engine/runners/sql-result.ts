@@ -83,10 +83,17 @@ export function toJsonValue(value: unknown, dates: DateStyle = 'instant'): unkno
   return value;
 }
 
-/** Every string in the result passed through `redact` (secrets a procedure may echo back). */
+/**
+ * Every string in the result passed through `redact` (secrets a procedure may echo back), and
+ * every number that reads as a secret (a PIN passed as an int) replaced by the masked text.
+ */
 export function redactResult(result: SqlRunResult, redact: (text: string) => string): SqlRunResult {
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return redact(value);
+    if (typeof value === 'number') {
+      const masked = redact(String(value));
+      return masked === String(value) ? value : masked;
+    }
     if (Array.isArray(value)) return value.map(walk);
     if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [redact(key), walk(item)]));
