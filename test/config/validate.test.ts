@@ -286,6 +286,18 @@ describe('every problem names the schedule and the field', () => {
     ]);
   });
 
+  it('a NUL character in what a process is started with is refused, naming the field', () => {
+    const found = problems({
+      schedules: [schedule({ job: { type: 'process', executablePath: 'node\0x', arguments: ['-e', 'a\0b'], workingDirectory: 'C:\\jobs\0', environment: { MODE: 'x\0' } } })],
+    });
+    expect(found.map((p) => [p.path, p.message.replace(/, got .*$/, '')])).toEqual([
+      ['schedules[0] "nightly" › job.executablePath', 'Expected `executablePath` to be a path without NUL characters'],
+      ['schedules[0] "nightly" › job.arguments[1]', 'Expected `arguments[1]` to be a string without NUL characters'],
+      ['schedules[0] "nightly" › job.workingDirectory', 'Expected `workingDirectory` to be a folder path without NUL characters'],
+      ['schedules[0] "nightly" › job.environment.MODE', 'Expected `MODE` to be a string without NUL characters'],
+    ]);
+  });
+
   it('the auth type must be a known one', () => {
     expect(problems({ schedules: [schedule({ job: { type: 'http', url: 'https://x', auth: { type: 'oauth' } } })] })[0]?.message).toBe(
       'job.auth.type must be one of none, bearer, basic, apiKey; got `oauth` (string)',

@@ -63,8 +63,8 @@ export function list<Item extends z.ZodType>(item: Item, phrase: string, min = 0
 }
 
 /** A map of names to strings (environment, headers). */
-export function stringMap(key: z.ZodType<string>, phrase: string) {
-  return z.record(key, z.string(expecting('a string')), expecting(phrase));
+export function stringMap(key: z.ZodType<string>, phrase: string, value: z.ZodType<string> = z.string(expecting('a string'))) {
+  return z.record(key, value, expecting(phrase));
 }
 
 const NAME = /^[\p{L}\p{N}_.-](?:[\p{L}\p{N} _.-]{0,98}[\p{L}\p{N}_.-])?$/u;

@@ -43,18 +43,22 @@ const timeoutSeconds = positiveNumber(MAX_TIMEOUT_SECONDS, ' seconds (30 days)')
 const ENV_NAME = /^[^=\0]{1,255}$/;
 const environmentName = z.string(expecting('a variable name')).regex(ENV_NAME, expecting('a variable name without `=`'));
 
+/** A process cannot be given a NUL character (Windows and POSIX both end a string there): every run would fail. */
+const withoutNul = (v: string) => !v.includes('\0');
+const processText = z.string(expecting('a string')).refine(withoutNul, expecting('a string without NUL characters'));
+
 const argumentList = z.preprocess(
   (value) => (typeof value === 'string' ? splitWindowsCommandLine(value) : value),
-  z.array(z.string(expecting('a string')), expecting('an array of strings or one command-line string')),
+  z.array(processText, expecting('an array of strings or one command-line string')),
 );
 
 const processJob = strictObject(
   {
     type: z.literal('process'),
-    executablePath: nonEmptyString('a non-empty path', 32_767),
+    executablePath: nonEmptyString('a non-empty path', 32_767).refine(withoutNul, expecting('a path without NUL characters')),
     arguments: argumentList.default([]),
-    workingDirectory: nonEmptyString('a non-empty folder path', 32_767).optional(),
-    environment: stringMap(environmentName, 'an object of variable names to string values').optional(),
+    workingDirectory: nonEmptyString('a non-empty folder path', 32_767).refine(withoutNul, expecting('a folder path without NUL characters')).optional(),
+    environment: stringMap(environmentName, 'an object of variable names to string values', processText).optional(),
     successExitCodes: list(z.int(expecting('an integer exit code')), 'an array of integer exit codes', 1).optional(),
     shell: bool().optional(),
     timeoutSeconds: timeoutSeconds.optional(),
