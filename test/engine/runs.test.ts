@@ -185,6 +185,22 @@ describe('runs through the engine with real processes', () => {
     expect(rerun.stdoutTail?.trim()).toBe('2026-01-31');
   });
 
+  it('a run-now value that does not fit its type is refused before anything runs, a secret one without showing it', async () => {
+    const engine = makeEngine();
+    engine.saveSchedule(scheduleSpec({
+      name: 'typed',
+      job: nodeJob('', { arguments: ['-e', '', '{CurrentDate:yyyyMMdd}', '{Batch}', '{Pin}'] }),
+      parameters: [{ name: 'Batch', type: 'int', value: '7' }, { name: 'Pin', type: 'int', value: '1234', secret: true }],
+    }));
+    expect(() => engine.trigger('typed', { parameters: { CurrentDate: '5', Batch: 'seven', Pin: 'x-9f8e' } })).toThrow([
+      'parameters.CurrentDate: Expected `CurrentDate` to be a date such as 2025-01-31, got `5`',
+      'parameters.Batch: Expected `Batch` to be an integer from -2147483648 to 2147483647, got `seven`',
+      'parameters.Pin: Expected `Pin` to be an integer from -2147483648 to 2147483647, got a hidden value',
+    ].join('\n'));
+    expect(() => engine.trigger('typed', { parameters: { CurrentDate: '2026-02-30' } })).toThrow(/parameters\.CurrentDate: Expected `CurrentDate` to be a date/);
+    expect(engine.listRuns()).toEqual([]);
+  });
+
   it('the heartbeat of a running run is refreshed', async () => {
     const engine = makeEngine();
     engine.store.settings.set('heartbeatSeconds', 1);

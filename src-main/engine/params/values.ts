@@ -2,8 +2,9 @@
  * The values a run substitutes into its job: built-ins, the schedule's parameters (which may
  * themselves use built-ins), values resolved by query, and the overrides given with "run now".
  */
-import { NonRetryableError, toError, ValidationError } from '../errors.ts';
-import type { Run, Schedule, ScheduleParameter } from '../types.ts';
+import { isValidLiteral, LITERAL_FORMS } from '../config/literal-values.ts';
+import { NonRetryableError, toError, ValidationError, type Problem } from '../errors.ts';
+import type { ParameterType, Run, Schedule, ScheduleParameter } from '../types.ts';
 import { collectSecretValues } from '../config/secret-fields.ts';
 import { placeholdersIn, substitute, type TemplateValue } from './template.ts';
 
@@ -40,21 +41,37 @@ export function secretRunValues(schedule: Schedule, values: Readonly<Record<stri
 /** The built-in names, for validation and documentation. */
 export const BUILT_IN_NAMES = ['CurrentDate', 'CurrentDateTime', 'ScheduledTime', 'RunId', 'Attempt', 'ScheduleName'] as const;
 
+/** What a "run now" value for a built-in must look like. */
+const BUILT_IN_TYPES: Record<(typeof BUILT_IN_NAMES)[number], ParameterType> = {
+  CurrentDate: 'date',
+  CurrentDateTime: 'datetime2',
+  ScheduledTime: 'datetime2',
+  RunId: 'string',
+  Attempt: 'int',
+  ScheduleName: 'string',
+};
+
 /**
- * Refuses "run now" values for names that are neither a parameter of `schedule` nor a built-in:
- * a mistyped name would otherwise run the job with the stored value, and say nothing.
+ * Refuses "run now" values for names that are neither a parameter of `schedule` nor a built-in
+ * (a mistyped name would otherwise run the job with the stored value, and say nothing), and values
+ * that do not fit the parameter's type (`CurrentDate=5` would run some day in 2001).
  */
 export function checkParameterOverrides(schedule: Schedule, overrides: Readonly<Record<string, string>> | undefined): void {
   if (!overrides) return;
   const declared = schedule.parameters.map((p) => p.name);
-  const known = new Set<string>([...declared, ...BUILT_IN_NAMES]);
-  const unknown = Object.keys(overrides).filter((name) => !known.has(name));
-  if (unknown.length === 0) return;
   const has = declared.length ? `its parameters are ${declared.join(', ')}` : 'it has none';
-  throw new ValidationError(unknown.map((name) => ({
-    path: `parameters.${name}`,
-    message: `Schedule '${schedule.name}' has no parameter '${name}' (${has}; built-ins: ${BUILT_IN_NAMES.join(', ')})`,
-  })));
+  const problems = Object.entries(overrides).flatMap(([name, value]): Problem[] => {
+    const parameter = schedule.parameters.find((p) => p.name === name);
+    const type = parameter?.type ?? (Object.hasOwn(BUILT_IN_TYPES, name) ? BUILT_IN_TYPES[name as keyof typeof BUILT_IN_TYPES] : undefined);
+    const path = `parameters.${name}`;
+    if (type === undefined) {
+      return [{ path, message: `Schedule '${schedule.name}' has no parameter '${name}' (${has}; built-ins: ${BUILT_IN_NAMES.join(', ')})` }];
+    }
+    if (isValidLiteral(type, value)) return [];
+    const shown = parameter?.secret === true ? 'a hidden value' : `\`${value}\``;
+    return [{ path, message: `Expected \`${name}\` to be ${LITERAL_FORMS[type]}, got ${shown}` }];
+  });
+  if (problems.length > 0) throw new ValidationError(problems);
 }
 
 /** Built-in values for a run starting at `now`, dates rendered in the schedule's zone. */
