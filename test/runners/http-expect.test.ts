@@ -14,6 +14,8 @@ const BODIES: Record<string, { type: string; text: string }> = {
   error: { type: 'application/json', text: '{"error":{"code":"QUOTA","message":"daily quota exceeded"}}' },
   html: { type: 'text/html', text: '<html><body>Maintenance</body></html>' },
   latin1: { type: 'text/plain; charset=iso-8859-1', text: 'caf\u00e9' },
+  // Thirty-five a's and a '!': /^(a+)+$/ tries every way to split them, 2^35 of them, before it fails.
+  backtracks: { type: 'text/plain', text: `${'a'.repeat(35)}!` },
 };
 
 beforeAll(async () => {
@@ -115,6 +117,15 @@ describe('http runner: expect on the body', () => {
     expect(await run({ url: `${server.url}/body/html`, expect: { bodyMatches: 'Maint' } })).toMatchObject({ ok: true });
     const outcome = await run({ url: `${server.url}/body/html`, expect: { bodyMatches: '^\\{' } });
     expect(outcome.error).toBe('Expected the body to match /^\\{/, but it does not; it starts: `<html><body>Maintenance</body></html>`');
+  });
+
+  it('a pattern that backtracks without end is stopped after a second, and the run fails saying why', async () => {
+    for (const expectation of [{ bodyMatches: '^(a+)+$' }, { bodyNotMatches: '^(a+)+$' }]) {
+      const outcome = await run({ url: `${server.url}/body/backtracks`, expect: expectation });
+      const field = Object.keys(expectation)[0];
+      expect(outcome).toMatchObject({ ok: false, retryable: false, result: { status: 200 } });
+      expect(outcome.error).toBe(`Stopped checking ${field} /^(a+)+$/ after 1 s on a 36-byte body: the pattern backtracks too much (nested repeats such as (a+)+); simplify it`);
+    }
   });
 
   it('reads the body in the charset the server names', async () => {

@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { HttpJob } from '../types.ts';
+import { execWithin, REGEX_LIMIT_MS, TIMED_OUT } from './bounded-regex.ts';
 import { parseJsonPath, readJsonPath } from './http-json-path.ts';
 
 type Expect = NonNullable<HttpJob['expect']>;
@@ -59,17 +60,27 @@ export function checkExpect(expect: Expect | undefined, body: ExpectBody): strin
     const failure = checkJsonPath(expect, expect.jsonPath, body.text);
     if (failure) return failure;
   }
-  if (expect.bodyMatches !== undefined && !new RegExp(expect.bodyMatches).test(body.text)) {
-    return `Expected the body to match /${expect.bodyMatches}/, but it does not; it starts: ${snippet(body.text)}`;
+  if (expect.bodyMatches !== undefined) {
+    const match = execWithin(new RegExp(expect.bodyMatches), body.text);
+    if (match === TIMED_OUT) return tooSlow('bodyMatches', expect.bodyMatches, body.keptBytes);
+    if (!match) return `Expected the body to match /${expect.bodyMatches}/, but it does not; it starts: ${snippet(body.text)}`;
   }
   if (expect.bodyNotMatches !== undefined) {
-    const match = new RegExp(expect.bodyNotMatches).exec(body.text);
+    const match = execWithin(new RegExp(expect.bodyNotMatches), body.text);
+    if (match === TIMED_OUT) return tooSlow('bodyNotMatches', expect.bodyNotMatches, body.keptBytes);
     if (match) {
       const from = Math.max(0, match.index - 40);
       return `Expected the body not to match /${expect.bodyNotMatches}/, but it does: ${snippet(body.text.slice(from))}`;
     }
   }
   return undefined;
+}
+
+function tooSlow(field: string, source: string, bytes: number): string {
+  return (
+    `Stopped checking ${field} /${source}/ after ${REGEX_LIMIT_MS / 1000} s on a ${bytes}-byte body: the pattern backtracks ` +
+    'too much (nested repeats such as (a+)+); simplify it'
+  );
 }
 
 function checkJsonPath(expect: Expect, path: string, text: string): string | undefined {
