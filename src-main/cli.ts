@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { NotFoundError, ValidationError } from './engine/errors.ts';
 import { DataFolderBusyError } from './engine/store/lease.ts';
-import { createContext, UsageError, type CliContext } from './cli/context.ts';
+import { createContext, noExtraArguments, UsageError, type CliContext } from './cli/context.ts';
 import { config, testNotify } from './cli/notify-commands.ts';
 import { cancel, runs, show, trigger } from './cli/run-commands.ts';
 import { testConnection } from './cli/sql-commands.ts';
@@ -14,24 +14,44 @@ import { exportFile, importFile, list, next, setPaused, validate } from './cli/s
 import { serve } from './cli/serve.ts';
 
 type Command = (ctx: CliContext) => number | Promise<number>;
+type Flag = keyof typeof OPTIONS;
 
-const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  serve: { run: serve, usage: 'serve [--quiet] [--ui] [--port N]    run the engine until Ctrl+C / SIGTERM (--ui: browser UI on 127.0.0.1)' },
-  validate: { run: validate, usage: 'validate FILE                        check a schedule file, print every problem' },
-  import: { run: importFile, usage: 'import FILE [--replace]              import schedules, connections, settings' },
-  export: { run: exportFile, usage: 'export [FILE]                        write the schedules (secrets left out)' },
-  list: { run: list, usage: 'list [--json]                        schedules with next run and last status' },
-  trigger: { run: trigger, usage: 'trigger NAME [--wait] [--json] [--param N=V] [--param-stdin N] [--timeout S]  run now' },
-  runs: { run: runs, usage: 'runs [--schedule NAME] [--status S] [--limit N] [--json]' },
-  show: { run: show, usage: 'show RUN_ID [--output] [--json]      one run, optionally with its output' },
-  cancel: { run: cancel, usage: 'cancel RUN_ID                        cancel a queued or running run' },
-  pause: { run: setPaused(true), usage: 'pause NAME                           skip cron occurrences until resumed' },
-  resume: { run: setPaused(false), usage: 'resume NAME' },
-  next: { run: next, usage: 'next CRON [--tz ZONE] [--from ISO] [--count N] [--json]' },
-  config: { run: config, usage: 'config get [KEY] | config set KEY VALUE|--stdin   read or change a setting (smtp.host)' },
-  'test-connection': { run: testConnection, usage: 'test-connection NAME [--timeout S] [--json]   connect; say what failed' },
-  'test-notify': { run: testNotify, usage: 'test-notify [--email ADDR] [--webhook NAME]   send a test message' },
+/**
+ * Each command with its usage line, the flags it takes (besides --data and --help) and how many
+ * positional arguments it takes at most: anything else is a usage mistake, refused before the
+ * command opens or changes anything (a shell glob passing `validate *.json` checks no file).
+ */
+interface CommandSpec {
+  run: Command;
+  usage: string;
+  flags: readonly Flag[];
+  positionals: number;
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  serve: { run: serve, flags: ['quiet', 'ui', 'port'], positionals: 0, usage: 'serve [--quiet] [--ui] [--port N]    run the engine until Ctrl+C / SIGTERM (--ui: browser UI on 127.0.0.1)' },
+  validate: { run: validate, flags: [], positionals: 1, usage: 'validate FILE                        check a schedule file, print every problem' },
+  import: { run: importFile, flags: ['replace'], positionals: 1, usage: 'import FILE [--replace]              import schedules, connections, settings' },
+  export: { run: exportFile, flags: [], positionals: 1, usage: 'export [FILE]                        write the schedules (secrets left out)' },
+  list: { run: list, flags: ['json'], positionals: 0, usage: 'list [--json]                        schedules with next run and last status' },
+  trigger: { run: trigger, flags: ['wait', 'json', 'param', 'param-stdin', 'timeout'], positionals: 1, usage: 'trigger NAME [--wait] [--json] [--param N=V] [--param-stdin N] [--timeout S]  run now' },
+  runs: { run: runs, flags: ['schedule', 'status', 'limit', 'json'], positionals: 0, usage: 'runs [--schedule NAME] [--status S] [--limit N] [--json]' },
+  show: { run: show, flags: ['output', 'json'], positionals: 1, usage: 'show RUN_ID [--output] [--json]      one run, optionally with its output' },
+  cancel: { run: cancel, flags: [], positionals: 1, usage: 'cancel RUN_ID                        cancel a queued or running run' },
+  pause: { run: setPaused(true), flags: [], positionals: 1, usage: 'pause NAME                           skip cron occurrences until resumed' },
+  resume: { run: setPaused(false), flags: [], positionals: 1, usage: 'resume NAME' },
+  next: { run: next, flags: ['tz', 'from', 'count', 'json'], positionals: 1, usage: 'next CRON [--tz ZONE] [--from ISO] [--count N] [--json]' },
+  // `config get [KEY]` takes one fewer; `config` itself checks that.
+  config: { run: config, flags: ['stdin'], positionals: 3, usage: 'config get [KEY] | config set KEY VALUE|--stdin   read or change a setting (smtp.host)' },
+  'test-connection': { run: testConnection, flags: ['timeout', 'json'], positionals: 1, usage: 'test-connection NAME [--timeout S] [--json]   connect; say what failed' },
+  'test-notify': { run: testNotify, flags: ['email', 'webhook'], positionals: 0, usage: 'test-notify [--email ADDR] [--webhook NAME]   send a test message' },
 };
+
+/** One item of parseArgs' `tokens`: each flag occurrence is its own `option` token. */
+type ArgToken = { kind: string; name?: string };
+
+/** Flags every command takes. */
+const COMMON_FLAGS: readonly Flag[] = ['data', 'help'];
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -70,7 +90,7 @@ export function usage(): string {
 export async function main(argv: string[], io = { out: (t: string) => console.log(t), err: (t: string) => console.error(t) }): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     io.err(`batchlight: ${(error as Error).message}\n${usage()}`);
     return 2;
@@ -85,6 +105,11 @@ export async function main(argv: string[], io = { out: (t: string) => console.lo
     io.err(`batchlight: unknown command \`${name}\`\n${usage()}`);
     return 2;
   }
+  try {
+    checkArguments(name, command, parsed.tokens, positionals);
+  } catch (error) {
+    return report(error, name, io.err);
+  }
   const ctx = createContext(positionals, parsed.values as CliContext['flags'], io);
   try {
     return await command.run(ctx);
@@ -93,6 +118,26 @@ export async function main(argv: string[], io = { out: (t: string) => console.lo
   } finally {
     await ctx.close().catch(() => {});
   }
+}
+
+/**
+ * Refuses, with a UsageError naming it, a flag the command does not take, a single-value flag
+ * given twice (the last would win silently), and positional arguments beyond what it takes.
+ */
+function checkArguments(name: string, command: CommandSpec, tokens: readonly ArgToken[], positionals: string[]): void {
+  const accepted = new Set<string>([...command.flags, ...COMMON_FLAGS]);
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    if (!accepted.has(token.name)) {
+      const takes = [...command.flags, ...COMMON_FLAGS].map((f) => `--${f}`).join(', ');
+      throw new UsageError(`\`${name}\` does not take --${token.name} (it takes ${takes})`);
+    }
+    const multiple = (OPTIONS[token.name as Flag] as { multiple?: boolean }).multiple === true;
+    if (seen.has(token.name) && !multiple) throw new UsageError(`--${token.name} was given more than once; give it once`);
+    seen.add(token.name);
+  }
+  noExtraArguments(positionals, command.positionals, name);
 }
 
 function report(error: unknown, command: string, err: (t: string) => void): number {

@@ -87,13 +87,28 @@ export function required(ctx: CliContext, index: number, name: string): string {
   return value;
 }
 
-/** A positive integer flag, or a usage error naming the flag and the value. */
-export function intFlag(ctx: CliContext, name: string, fallback: number): number {
+/**
+ * Refuses positional arguments beyond the `max` a command takes, naming them: an extra one is
+ * most likely a file a shell glob added or a value meant for another flag, and ignoring it
+ * would report success for something never done.
+ */
+export function noExtraArguments(positionals: string[], max: number, command: string): void {
+  const extra = positionals.slice(max);
+  if (extra.length === 0) return;
+  const takes = max === 0 ? 'no arguments' : `at most ${max} argument${max === 1 ? '' : 's'}`;
+  throw new UsageError(`Unexpected argument${extra.length === 1 ? '' : 's'} ${extra.map((a) => `\`${a}\``).join(' ')}: \`${command}\` takes ${takes}`);
+}
+
+/**
+ * An integer flag from 1 to `max`, or a usage error naming the flag, the value and the range.
+ * Only plain digits: Number() would also take `0x3`, `1e3` and ` 3`.
+ */
+export function intFlag(ctx: CliContext, name: string, fallback: number, max: number): number {
   const raw = ctx.flags[name];
   if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (typeof raw !== 'string' || !Number.isInteger(value) || value <= 0) {
-    throw new UsageError(`Expected --${name} to be a positive integer, got \`${String(raw)}\``);
+  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= 1 && value <= max)) {
+    throw new UsageError(`Expected --${name} to be a whole number from 1 to ${max}, got \`${String(raw)}\``);
   }
   return value;
 }

@@ -16,11 +16,13 @@ import type { NotificationRecord } from '../engine/store/notifications-repo.ts';
 import { isEncrypted } from '../engine/store/secrets.ts';
 import type { Store } from '../engine/store/store.ts';
 import { DEFAULT_SETTINGS } from '../engine/types.ts';
-import { required, stdinValue, UsageError, type CliContext } from './context.ts';
+import { noExtraArguments, required, stdinValue, UsageError, type CliContext } from './context.ts';
 
 const SECRET_SET = '<secret set>';
 const NOT_SET = '<not set>';
 const SETTING_KEYS = Object.keys(settingsSchema.shape);
+/** Key segments that reach an object's prototype instead of a setting. */
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
 
 type Segment = string | number;
 
@@ -34,9 +36,12 @@ export async function config(ctx: CliContext): Promise<number> {
 
 /** Prints one setting (or all of them without KEY); secrets show as "<secret set>". */
 function configGet(ctx: CliContext): number {
+  noExtraArguments(ctx.positionals.slice(1), 1, 'config get');
+  if (ctx.flags.stdin) throw new UsageError('--stdin only applies to `config set KEY --stdin`');
+  const key = ctx.positionals[1];
+  if (key !== undefined) keySegments(key);
   const store = ctx.engine().store;
   const hidden = hiddenSettings(store);
-  const key = ctx.positionals[1];
   if (key === undefined) {
     ctx.out(JSON.stringify(hidden, null, 2));
     return 0;
@@ -54,6 +59,7 @@ function configGet(ctx: CliContext): number {
  */
 async function configSet(ctx: CliContext): Promise<number> {
   const key = required(ctx, 1, 'KEY (such as smtp.host)');
+  keySegments(key);
   const raw = await valueArgument(ctx);
   const store = ctx.engine().store;
   const current = storedSettings(store, true) as Record<string, unknown>;
@@ -127,12 +133,24 @@ function withDefaults(settings: Record<string, unknown>): Record<string, unknown
   return { ...DEFAULT_SETTINGS, ...settings };
 }
 
-/** Splits KEY into segments; a webhook named in the path becomes its index. */
-function resolvePath(key: string, settings: SettingsPatch): Segment[] {
+/**
+ * KEY's dot-separated segments, or a usage error naming KEY: an unknown setting, an empty
+ * segment, or `__proto__`/`constructor`/`prototype`, which would reach past the settings into
+ * an object's prototype.
+ */
+function keySegments(key: string): string[] {
   const parts = key.split('.');
   if (!parts[0] || !SETTING_KEYS.includes(parts[0]) || parts.some((p) => p === '')) {
     throw new UsageError(`Unknown setting \`${key}\`; settings are ${SETTING_KEYS.join(', ')} (use dots for fields: smtp.host)`);
   }
+  const forbidden = parts.find((p) => FORBIDDEN_SEGMENTS.has(p));
+  if (forbidden !== undefined) throw new UsageError(`\`${key}\`: \`${forbidden}\` is not a setting field`);
+  return parts;
+}
+
+/** Splits KEY into segments; a webhook named in the path becomes its index. */
+function resolvePath(key: string, settings: SettingsPatch): Segment[] {
+  const parts = keySegments(key);
   if (parts[0] !== 'webhooks' || parts[1] === undefined || /^\d+$/.test(parts[1])) {
     return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   }
@@ -144,7 +162,7 @@ function resolvePath(key: string, settings: SettingsPatch): Segment[] {
 function getAt(root: unknown, path: Segment[]): unknown {
   let node = root;
   for (const segment of path) {
-    if (typeof node !== 'object' || node === null) return undefined;
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, segment)) return undefined;
     node = (node as Record<string | number, unknown>)[segment];
   }
   return node;
@@ -153,7 +171,7 @@ function getAt(root: unknown, path: Segment[]): unknown {
 function setAt(root: Record<string, unknown>, path: Segment[], value: unknown, key: string): Record<string, unknown> {
   let node: Record<string | number, unknown> = root;
   for (const [i, segment] of path.slice(0, -1).entries()) {
-    const next = node[segment];
+    const next = Object.hasOwn(node, segment) ? node[segment] : undefined;
     if (next === undefined) node[segment] = typeof path[i + 1] === 'number' ? [] : {};
     else if (typeof next !== 'object' || next === null) throw new UsageError(`\`${key}\`: \`${path.slice(0, i + 1).join('.')}\` is not an object`);
     node = node[segment] as Record<string | number, unknown>;

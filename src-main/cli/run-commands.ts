@@ -3,6 +3,8 @@
  * they go through the store (that engine starts the run within a second); otherwise `trigger`
  * runs the job in this process.
  */
+import { MAX_PAGE } from '../api/handler-args.ts';
+import { MAX_TIMEOUT_SECONDS } from '../engine/config/job-schema.ts';
 import { DataFolderBusyError, type LeaseHolder } from '../engine/store/lease.ts';
 import { RUN_STATUSES, type Run, type RunStatus } from '../engine/types.ts';
 import { notificationsOf } from '../engine/notify/history.ts';
@@ -22,6 +24,9 @@ async function parameterFlags(ctx: CliContext): Promise<Record<string, string> |
     if (eq <= 0) throw new UsageError(`Expected --param NAME=VALUE, got \`${text}\``);
     return [text.slice(0, eq), text.slice(eq + 1)] as const;
   });
+  const names = entries.map(([name]) => name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new UsageError(`--param ${twice} was given more than once; give each parameter once`);
   const piped = ctx.flags['param-stdin'];
   if (piped !== undefined) {
     if (typeof piped !== 'string' || piped === '' || piped.includes('=')) throw new UsageError(`Expected --param-stdin NAME, got \`${String(piped)}\``);
@@ -39,7 +44,8 @@ function printRun(ctx: CliContext, run: Run): void {
 /** `trigger NAME [--wait] [--json] [--param N=V] [--param-stdin N] [--timeout S]`. */
 export async function trigger(ctx: CliContext): Promise<number> {
   const name = required(ctx, 0, 'NAME (the schedule to run)');
-  const timeout = ctx.flags.timeout === undefined ? undefined : intFlag(ctx, 'timeout', 0);
+  // The schedule file's limit: the engine takes a run-now timeout as given.
+  const timeout = ctx.flags.timeout === undefined ? undefined : intFlag(ctx, 'timeout', 0, MAX_TIMEOUT_SECONDS);
   const parameters = await parameterFlags(ctx);
   const wait = ctx.flags.wait === true;
   const engine = ctx.engine();
@@ -124,16 +130,17 @@ async function waitForRun(ctx: CliContext, runId: string): Promise<Run> {
 
 /** `runs [--schedule NAME] [--status S] [--limit N] [--json]`, newest first. */
 export function runs(ctx: CliContext): number {
-  const engine = ctx.engine();
   const status = ctx.flags.status;
   if (status !== undefined && !RUN_STATUSES.includes(status as RunStatus)) {
     throw new UsageError(`Expected --status to be one of ${RUN_STATUSES.join(', ')}, got \`${String(status)}\``);
   }
+  const limit = intFlag(ctx, 'limit', 50, MAX_PAGE);
   const scheduleName = typeof ctx.flags.schedule === 'string' ? ctx.flags.schedule : undefined;
+  const engine = ctx.engine();
   const list = engine.listRuns({
     scheduleId: scheduleName ? engine.getSchedule(scheduleName).id : undefined,
     statuses: status ? [status as RunStatus] : undefined,
-    limit: intFlag(ctx, 'limit', 50),
+    limit,
   });
   if (ctx.flags.json) ctx.out(JSON.stringify(list.map(runJson), null, 2));
   else if (list.length === 0) ctx.out('No runs.');

@@ -2,6 +2,7 @@
  * CLI commands about schedules and files: validate, import, export, list, pause, resume, next.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isValidLiteral } from '../engine/config/literal-values.ts';
 import { parseScheduleFileText } from '../engine/config/validate.ts';
 import { ValidationError } from '../engine/errors.ts';
 import { formatDate } from '../engine/params/format-date.ts';
@@ -88,17 +89,30 @@ export function setPaused(paused: boolean) {
   };
 }
 
+/** Most occurrences `next` prints: the API's `next` allows as many. */
+const MAX_NEXT_COUNT = 50;
+
+/**
+ * `--from`: only ISO-8601 (`2026-01-31`, `2026-01-31T02:30`, `2026-01-31T02:30:00Z`), read as
+ * Date.parse reads it (a date alone is UTC midnight; a time without an offset is this host's
+ * local time). Date.parse alone would also take `5` (as 2001-05-01) and roll `2026-02-31` over
+ * to March.
+ */
+function fromFlag(raw: string): number {
+  const at = isValidLiteral('datetime2', raw) ? Date.parse(raw) : Number.NaN;
+  if (Number.isNaN(at)) {
+    throw new UsageError(`Expected --from to be an ISO-8601 date or time (2026-01-31, 2026-01-31T02:30, 2026-01-31T02:30:00Z), got \`${raw}\``);
+  }
+  return at;
+}
+
 /** `next CRON [--tz ZONE] [--from ISO] [--count N]`: the occurrences the engine would use. */
 export function next(ctx: CliContext): number {
   const expression = required(ctx, 0, 'CRON (quote it: "0 30 2 * * *")');
   const tz = typeof ctx.flags.tz === 'string' ? ctx.flags.tz : hostTimezone();
   if (!isValidTimezone(tz)) throw new UsageError(`Unknown time zone \`${tz}\` for --tz`);
-  let from = Date.now();
-  if (typeof ctx.flags.from === 'string') {
-    from = Date.parse(ctx.flags.from);
-    if (Number.isNaN(from)) throw new UsageError(`Expected --from to be an ISO-8601 time, got \`${ctx.flags.from}\``);
-  }
-  const count = intFlag(ctx, 'count', 5);
+  const from = typeof ctx.flags.from === 'string' ? fromFlag(ctx.flags.from) : Date.now();
+  const count = intFlag(ctx, 'count', 5, MAX_NEXT_COUNT);
   const times = nextOccurrences(parseCron(expression, tz), from, count);
   if (ctx.flags.json) ctx.out(JSON.stringify(times.map((at) => new Date(at).toISOString())));
   else for (const at of times) ctx.out(`${new Date(at).toISOString()}  ${formatDate(at, 'yyyy-MM-dd HH:mm:ss zzz', tz)} ${tz}`);

@@ -18,12 +18,12 @@ const RENDERER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 
 /** Serves until a signal; resolves with the exit code. */
 export async function serve(ctx: CliContext): Promise<number> {
+  const port = uiPort(ctx);
   const probe = openStore(ctx.dataDir);
   const { dataDir, paths } = probe;
   probe.close();
   const holder: { redact: (t: string) => string } = { redact: (t) => t };
   const logger = createHostLogger({ logsDir: paths.logs, redact: (t) => holder.redact(t), console: ctx.flags.quiet !== true });
-  const port = uiPort(ctx);
   const engine = createEngine({ dataDir, logger });
   holder.redact = (t) => engine.store.redactor.redact(t);
   await engine.start();
