@@ -11,8 +11,9 @@ import { parseScheduleFileText, validateSchedule, validateScheduleFile } from '.
 import type { Engine, ScheduleStatus } from '../engine/engine.ts';
 import { ValidationError, type Problem } from '../engine/errors.ts';
 import { sendTestNotifications } from '../engine/notify/test-notify.ts';
-import { exportScheduleFile, saveConnection, saveSettings, toSpec } from '../engine/schedule-service.ts';
+import { exportScheduleFile, nameTakenMessage, saveConnection, saveSettings, toSpec } from '../engine/schedule-service.ts';
 import { hostTimezone, isValidTimezone, nextOccurrences, parseCron } from '../engine/scheduler/cron.ts';
+import { scheduleNameKey } from '../engine/store/schedules-repo.ts';
 import { DEFAULT_SETTINGS, type ConnectionSpec, type Run } from '../engine/types.ts';
 import { ARGS, parseArgs } from './handler-args.ts';
 import type { BatchlightApi, ConnectionView, ScheduleView } from './contract.ts';
@@ -32,8 +33,8 @@ export function createApiHandlers(engine: Engine): BatchlightApi {
     lastRun: status.lastRun ? runView(status.lastRun) : null,
   });
   const viewOf = (name: string): ScheduleView => {
-    engine.getSchedule(name);
-    const found = engine.listSchedules().find((s) => s.schedule.name === name);
+    const { id } = engine.getSchedule(name);
+    const found = engine.listSchedules().find((s) => s.schedule.id === id);
     if (!found) throw new Error(`The schedule '${name}' disappeared while it was read`);
     return view(found);
   };
@@ -51,8 +52,9 @@ export function createApiHandlers(engine: Engine): BatchlightApi {
 
     async createSchedule(args) {
       const spec = validSpec(parseArgs(ARGS.spec, args).spec);
-      if (engine.store.schedules.getByName(spec.name)) {
-        throw new ValidationError([{ path: 'spec.name', message: `A schedule named '${spec.name}' already exists; use updateSchedule to change it` }]);
+      const existing = engine.store.schedules.getByName(spec.name);
+      if (existing) {
+        throw new ValidationError([{ path: 'spec.name', message: nameTakenMessage(spec.name, existing.name, 'use updateSchedule to change it') }]);
       }
       engine.saveSchedule(spec);
       return viewOf(spec.name);
@@ -60,14 +62,16 @@ export function createApiHandlers(engine: Engine): BatchlightApi {
 
     async updateSchedule(args) {
       const { name, spec: raw } = parseArgs(ARGS.update, args);
-      engine.getSchedule(name);
-      const named = isObject(raw) && raw.name === undefined ? { ...raw, name } : raw;
+      // `name` finds the schedule ignoring case; the spec keeps the stored spelling.
+      const current = engine.getSchedule(name).name;
+      const named = isObject(raw) && raw.name === undefined ? { ...raw, name: current } : raw;
       const spec = validSpec(named);
-      if (spec.name !== name) {
-        throw new ValidationError([{ path: 'spec.name', message: `Renaming is not supported: \`spec.name\` is '${spec.name}' but the schedule is '${name}'; create a new schedule and delete the old one` }]);
+      if (spec.name !== current) {
+        const cased = scheduleNameKey(spec.name) === scheduleNameKey(current) ? ' (not even of letter case: schedule names are compared ignoring case)' : '';
+        throw new ValidationError([{ path: 'spec.name', message: `Renaming is not supported${cased}: \`spec.name\` is '${spec.name}' but the schedule is '${current}'; create a new schedule and delete the old one` }]);
       }
       engine.saveSchedule(spec);
-      return viewOf(name);
+      return viewOf(current);
     },
 
     async deleteSchedule(args) {

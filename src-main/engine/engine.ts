@@ -297,8 +297,9 @@ export function createEngine(options: EngineOptions = {}) {
     },
 
     deleteSchedule(name: string): void {
-      store.schedules.remove(schedule(name).id);
-      changed(name, 'deleted');
+      const s = schedule(name);
+      store.schedules.remove(s.id);
+      changed(s.name, 'deleted');
     },
 
     getSchedule: schedule,
@@ -314,15 +315,15 @@ export function createEngine(options: EngineOptions = {}) {
     setPaused(name: string, paused: boolean): Schedule {
       const s = schedule(name);
       store.schedules.setPaused(s.id, paused, clock.now());
-      changed(name, paused ? 'paused' : 'resumed');
-      return schedule(name);
+      changed(s.name, paused ? 'paused' : 'resumed');
+      return schedule(s.name);
     },
 
     setEnabled(name: string, enabled: boolean): Schedule {
       const s = schedule(name);
       store.schedules.setEnabled(s.id, enabled, clock.now());
-      changed(name, enabled ? 'enabled' : 'disabled');
-      return schedule(name);
+      changed(s.name, enabled ? 'enabled' : 'disabled');
+      return schedule(s.name);
     },
 
     /** Pauses every schedule's cron occurrences (recorded as skipped); manual runs still work. */

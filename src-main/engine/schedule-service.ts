@@ -13,7 +13,7 @@ import {
   SECRET_PLACEHOLDER,
   type SecretMapper,
 } from './config/secret-fields.ts';
-import type { ScheduleFile, SettingsPatch } from './config/validate.ts';
+import { itemPrefix, type ScheduleFile, type SettingsPatch } from './config/validate.ts';
 import { ValidationError } from './errors.ts';
 import { isEncrypted } from './store/secrets.ts';
 import type { Store } from './store/store.ts';
@@ -45,12 +45,39 @@ function withStoredSecrets<T>(map: (value: T, fn: SecretMapper) => T, incoming: 
   return value;
 }
 
-/** Creates or updates one schedule; returns it as stored. */
-export function saveSchedule(store: Store, spec: ScheduleSpec, now: number): Schedule {
-  const stored = store.schedules.getByName(spec.name);
-  const resolved = withStoredSecrets(mapSecrets, spec, stored && toSpec(stored), `schedules "${spec.name}"`);
-  store.learnSecrets(resolved);
-  return store.schedules.upsert(resolved, now);
+/** How saveSchedule treats a stored schedule whose name differs from the spec's only in letter case. */
+export interface SaveScheduleOptions {
+  /** The path a refusal names (default `name`). */
+  where?: string;
+  /** Give the stored schedule the spec's spelling (an import with --replace) instead of refusing. */
+  renameCase?: boolean;
+}
+
+/**
+ * Why `given` is refused: schedule names are compared ignoring case, and `stored` holds it.
+ * `remedy` says what to do instead.
+ */
+export function nameTakenMessage(given: string, stored: string, remedy: string): string {
+  const same = given === stored ? '' : ` ('${given}' is the same name: schedule names are compared ignoring case)`;
+  return `A schedule named '${stored}' already exists${same}; ${remedy}`;
+}
+
+/**
+ * Creates or updates one schedule; returns it as stored. Names are compared ignoring case, as in a
+ * schedule file: the schedule stored as 'nightly' is updated by 'nightly', and 'Nightly' is refused
+ * (it would rename it) unless `renameCase` is set, so two names differing only in case never exist.
+ */
+export function saveSchedule(store: Store, spec: ScheduleSpec, now: number, options: SaveScheduleOptions = {}): Schedule {
+  return store.db.transaction(() => {
+    const stored = store.schedules.getByName(spec.name);
+    if (stored && stored.name !== spec.name && !options.renameCase) {
+      const remedy = `use '${stored.name}' to change that schedule, or choose another name`;
+      throw new ValidationError([{ path: options.where ?? 'name', message: nameTakenMessage(spec.name, stored.name, remedy) }]);
+    }
+    const resolved = withStoredSecrets(mapSecrets, spec, stored && toSpec(stored), `schedules "${spec.name}"`);
+    store.learnSecrets(resolved);
+    return store.schedules.upsert(resolved, now);
+  }).immediate();
 }
 
 /** Saves a connection, keeping the stored connection string when given `<secret>`. */
@@ -85,19 +112,24 @@ export function saveSettings(store: Store, patch: SettingsPatch): string[] {
   return keys;
 }
 
-/** Applies a validated schedule file in one transaction: all of it or nothing. */
+/**
+ * Applies a validated schedule file in one transaction: all of it or nothing. A schedule whose
+ * name is stored in another letter case is refused, naming its place in the file; with `replace`
+ * (the file is the whole truth) it takes the file's spelling, keeping its id and run history.
+ */
 export function importScheduleFile(store: Store, file: ScheduleFile, options: { replace?: boolean; now: number }): ImportSummary {
   const summary: ImportSummary = { created: [], updated: [], removed: [], connections: [], settings: [] };
   store.db.transaction(() => {
-    for (const spec of file.schedules) {
+    const kept = new Set<string>();
+    file.schedules.forEach((spec, index) => {
       const existed = store.schedules.getByName(spec.name) !== undefined;
-      saveSchedule(store, spec, options.now);
+      const where = `${itemPrefix('schedules', index, spec)} › name`;
+      kept.add(saveSchedule(store, spec, options.now, { where, renameCase: options.replace }).id);
       (existed ? summary.updated : summary.created).push(spec.name);
-    }
+    });
     if (options.replace) {
-      const keep = new Set(file.schedules.map((s) => s.name));
       for (const schedule of store.schedules.list()) {
-        if (keep.has(schedule.name)) continue;
+        if (kept.has(schedule.id)) continue;
         store.schedules.remove(schedule.id);
         summary.removed.push(schedule.name);
       }

@@ -180,7 +180,8 @@ function withoutCovered(problems: RawProblem[], reported: RawProblem[]): RawProb
   return problems.filter((p) => !reported.some((r) => covers(r.path, p.path)));
 }
 
-function itemPrefix(sectionName: string, index: number, item: unknown): string {
+/** An item's place in a file as problems name it: `schedules[2] "nightly"`. */
+export function itemPrefix(sectionName: string, index: number, item: unknown): string {
   const name = isRecord(item) && typeof item.name === 'string' && item.name !== '' ? item.name : undefined;
   if (name === undefined) return `${sectionName}[${index}]`;
   const shown = name.length > 60 ? `${name.slice(0, 59)}…` : name;

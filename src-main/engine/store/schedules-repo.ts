@@ -11,6 +11,7 @@ import { deepFreeze } from '../deep-freeze.ts';
 interface ScheduleRow {
   id: string;
   name: string;
+  name_key: string | null;
   spec: string;
   enabled: number;
   paused: number;
@@ -28,21 +29,49 @@ export interface SpecCodec {
 
 export type SchedulesRepo = ReturnType<typeof createSchedulesRepo>;
 
+/**
+ * What makes two schedule names the same name: equal once lower-cased. A schedule file's duplicate
+ * check (config/cross-checks.ts) folds with this same `toLowerCase`, so a store never holds a pair
+ * the file validator would refuse together (SQLite's NOCASE folds ASCII letters only).
+ */
+export function scheduleNameKey(name: string): string {
+  return name.toLowerCase();
+}
+
 /** Builds the schedule repository. */
 export function createSchedulesRepo(db: Database, codec: SpecCodec) {
   const allStmt = db.prepare<[], ScheduleRow>('SELECT * FROM schedules ORDER BY name');
-  const byNameStmt = db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE name = ?');
+  // Oldest first: of two names differing only in case (a data folder from before migration 0007),
+  // the exact spelling wins, and otherwise the one that has always answered to it.
+  const byKeyStmt = db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE name_key = ? ORDER BY created_at, id');
   const byIdStmt = db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE id = ?');
-  const insertStmt = db.prepare(`INSERT INTO schedules (id, name, spec, enabled, paused, priority, last_occurrence,
-      created_at, updated_at) VALUES (@id, @name, @spec, @enabled, 0, @priority, NULL, @now, @now)`);
-  const updateStmt = db.prepare(`UPDATE schedules SET spec = @spec, enabled = @enabled, priority = @priority,
-      last_occurrence = @lastOccurrence, updated_at = @now WHERE id = @id`);
+  const insertStmt = db.prepare(`INSERT INTO schedules (id, name, name_key, spec, enabled, paused, priority,
+      last_occurrence, created_at, updated_at) VALUES (@id, @name, @key, @spec, @enabled, 0, @priority, NULL, @now, @now)`);
+  const updateStmt = db.prepare(`UPDATE schedules SET name = @name, name_key = @key, spec = @spec, enabled = @enabled,
+      priority = @priority, last_occurrence = @lastOccurrence, updated_at = @now WHERE id = @id`);
   const pausedStmt = db.prepare('UPDATE schedules SET paused = ?, updated_at = ? WHERE id = ?');
   const enabledStmt = db.prepare('UPDATE schedules SET enabled = ?, last_occurrence = ?, updated_at = ? WHERE id = ?');
   const occurrencesStmt = db.prepare(`UPDATE schedules SET last_occurrence = marker.value ->> 1
       FROM json_each(?) AS marker WHERE schedules.id = marker.value ->> 0`);
   const deleteStmt = db.prepare('DELETE FROM schedules WHERE id = ?');
   const deleteAllStmt = db.prepare('DELETE FROM schedules');
+
+  // Migration 0007 could fold ASCII names only; give any other name its key (once: a key set
+  // here stays right, and every later write sets it).
+  const keys = db.prepare<[], Pick<ScheduleRow, 'id' | 'name' | 'name_key'>>('SELECT id, name, name_key FROM schedules').all();
+  const stale = keys.filter((row) => row.name_key !== scheduleNameKey(row.name));
+  if (stale.length) {
+    const setKey = db.prepare('UPDATE schedules SET name_key = ? WHERE id = ?');
+    db.transaction(() => {
+      for (const row of stale) setKey.run(scheduleNameKey(row.name), row.id);
+    }).immediate();
+  }
+
+  /** The schedule answering to `name` ignoring case; the exact spelling first. */
+  const rowByName = (name: string): ScheduleRow | undefined => {
+    const rows = byKeyStmt.all(scheduleNameKey(name));
+    return rows.find((row) => row.name === name) ?? rows[0];
+  };
 
   // Each schedule's spec as last opened, by id. A spec read again unchanged (every manual
   // trigger reads its schedule) is not parsed and decrypted again; it is frozen, so the copies
@@ -70,8 +99,9 @@ export function createSchedulesRepo(db: Database, codec: SpecCodec) {
     list(): Schedule[] {
       return allStmt.all().map(toSchedule);
     },
+    /** The schedule with this name compared ignoring case (its stored spelling is in `name`). */
     getByName(name: string): Schedule | undefined {
-      const row = byNameStmt.get(name);
+      const row = rowByName(name);
       return row ? toSchedule(row) : undefined;
     },
     getById(id: string): Schedule | undefined {
@@ -79,16 +109,19 @@ export function createSchedulesRepo(db: Database, codec: SpecCodec) {
       return row ? toSchedule(row) : undefined;
     },
     /**
-     * Creates or replaces the schedule with this name. An update keeps the id, pause state and
-     * occurrence marker; enabling a disabled schedule, or changing its cron or time zone, moves
-     * the marker to `now`, so the time it was off (or the new pattern's past) is never "missed".
+     * Creates or replaces the schedule with this name, compared ignoring case: a stored name that
+     * differs only in case takes the spelling given (schedule-service.ts decides when that is
+     * allowed). An update keeps the id, pause state and occurrence marker; enabling a disabled
+     * schedule, or changing its cron or time zone, moves the marker to `now`, so the time it was
+     * off (or the new pattern's past) is never "missed".
      */
     upsert(spec: ScheduleSpec, now: number): Schedule {
       const stored = JSON.stringify(codec.seal(spec));
-      const existing = byNameStmt.get(spec.name);
+      const existing = rowByName(spec.name);
+      const key = scheduleNameKey(spec.name);
       if (!existing) {
         const id = randomUUID();
-        insertStmt.run({ id, name: spec.name, spec: stored, enabled: spec.enabled ? 1 : 0, priority: spec.priority, now });
+        insertStmt.run({ id, name: spec.name, key, spec: stored, enabled: spec.enabled ? 1 : 0, priority: spec.priority, now });
         return this.getById(id)!;
       }
       const before = JSON.parse(existing.spec) as ScheduleSpec;
@@ -96,6 +129,8 @@ export function createSchedulesRepo(db: Database, codec: SpecCodec) {
         (spec.enabled && existing.enabled === 0) || before.cron !== spec.cron || before.timezone !== spec.timezone;
       updateStmt.run({
         id: existing.id,
+        name: spec.name,
+        key,
         spec: stored,
         enabled: spec.enabled ? 1 : 0,
         priority: spec.priority,
