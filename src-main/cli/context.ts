@@ -3,6 +3,7 @@
  * the data folder (not started: commands write to the store, and a serving engine picks the
  * change up within a second).
  */
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createEngine, type Engine } from '../engine/engine.ts';
 import { currentLease, type LeaseHolder } from '../engine/store/lease.ts';
@@ -25,11 +26,17 @@ export interface CliContext {
   dataDir: string | undefined;
 }
 
-/** Builds the context for one command invocation. */
+/**
+ * Builds the context for one command invocation. A `--data` folder that does not exist is
+ * created only by a command that sets something up (`createsDataFolder`: serve, import, config);
+ * any other refuses it, so a mistyped path is an error, not a new empty folder reported as
+ * "No schedules".
+ */
 export function createContext(
   positionals: string[],
   flags: Record<string, string | boolean | undefined>,
   io: { out: (t: string) => void; err: (t: string) => void; input?: () => Promise<string> },
+  options: { createsDataFolder?: boolean } = {},
 ): CliContext & { close(): Promise<void> } {
   let engine: Engine | undefined;
   const dataDir = typeof flags.data === 'string' ? flags.data : undefined;
@@ -41,6 +48,9 @@ export function createContext(
     input: io.input ?? readStdin,
     dataDir,
     engine() {
+      if (!engine && dataDir !== undefined && !options.createsDataFolder && !existsSync(dataDir)) {
+        throw new Error(`No Batchlight data folder at ${dataDir}: check --data (serve, import and config set create one)`);
+      }
       engine ??= createEngine({ dataDir });
       return engine;
     },

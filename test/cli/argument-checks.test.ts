@@ -142,4 +142,20 @@ describe('command-line arguments are checked before anything is done', { timeout
     expect(runsReplace.code).toBe(2);
     expect(reason(runsReplace.stderr)).toMatch(/`runs` does not take --replace/);
   });
+
+  it('a --data folder that does not exist is refused by a command that only reads, and not created; import creates it', async () => {
+    const parent = dataFolder();
+    const typo = path.join(parent, 'no-such', 'folder');
+    const file = writeScheduleFile(dataFolder(), { schedules: [nodeSchedule('first', '')] }, 'first.json');
+    const [listed, shown] = await Promise.all([cli(['list', '--data', typo]), cli(['runs', '--json', '--data', typo])]);
+    for (const result of [listed, shown]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`No Batchlight data folder at ${typo}: check --data (serve, import and config set create one)`);
+    }
+    expect(fs.existsSync(path.join(parent, 'no-such'))).toBe(false);
+    const imported = await cli(['import', file, '--data', typo]);
+    expect(imported.code).toBe(0);
+    expect(storeView(typo).listSchedules().map((s) => s.schedule.name)).toEqual(['first']);
+  });
 });
+
