@@ -43,6 +43,7 @@ export function importFile(ctx: CliContext): number {
     `Imported ${file}: ${summary.created.length} created, ${summary.updated.length} updated, ` +
       `${summary.removed.length} removed, ${summary.connections.length} connections, ${summary.settings.length} settings`,
   );
+  for (const w of summary.warnings) ctx.err(`warning: ${w.path}: ${w.message}`);
   return 0;
 }
 

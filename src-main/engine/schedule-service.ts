@@ -14,7 +14,8 @@ import {
   type SecretMapper,
 } from './config/secret-fields.ts';
 import { itemPrefix, type ScheduleFile, type SettingsPatch } from './config/validate.ts';
-import { ValidationError } from './errors.ts';
+import { ValidationError, type Problem } from './errors.ts';
+import { missingReferences } from './import-warnings.ts';
 import { isEncrypted } from './store/secrets.ts';
 import type { Store } from './store/store.ts';
 import type { ConnectionSpec, Schedule, ScheduleSpec } from './types.ts';
@@ -25,6 +26,8 @@ export interface ImportSummary {
   removed: string[];
   connections: string[];
   settings: string[];
+  /** Names the schedules use that neither the file nor the data folder holds (import-warnings.ts). */
+  warnings: Problem[];
 }
 
 /** The settings keys a schedule file may carry, in export order. */
@@ -118,7 +121,7 @@ export function saveSettings(store: Store, patch: SettingsPatch): string[] {
  * (the file is the whole truth) it takes the file's spelling, keeping its id and run history.
  */
 export function importScheduleFile(store: Store, file: ScheduleFile, options: { replace?: boolean; now: number }): ImportSummary {
-  const summary: ImportSummary = { created: [], updated: [], removed: [], connections: [], settings: [] };
+  const summary: ImportSummary = { created: [], updated: [], removed: [], connections: [], settings: [], warnings: [] };
   store.db.transaction(() => {
     const kept = new Set<string>();
     file.schedules.forEach((spec, index) => {
@@ -139,6 +142,7 @@ export function importScheduleFile(store: Store, file: ScheduleFile, options: { 
       summary.connections.push(connection.name);
     }
     summary.settings = saveSettings(store, file.settings ?? {});
+    summary.warnings = missingReferences(store, file.schedules);
   }).immediate();
   return summary;
 }

@@ -10,14 +10,19 @@ export function ImportExport() {
   const [text, setText] = useState('');
   const [replace, setReplace] = useState(false);
   const [problems, setProblems] = useState<Problem[]>([]);
+  const [warnings, setWarnings] = useState<Problem[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const run = async () => {
     setProblems([]);
+    setWarnings([]);
     setMessage(null);
     try {
       const result = await api.importFile({ text, replace });
-      if (result.ok) setMessage(`Imported: ${JSON.stringify(result.summary)}`);
-      else setProblems(result.problems);
+      if (result.ok) {
+        const { warnings: found = [], ...counts } = result.summary as { warnings?: Problem[] };
+        setMessage(`Imported: ${JSON.stringify(counts)}`);
+        setWarnings(found);
+      } else setProblems(result.problems);
     } catch (e) {
       if (e instanceof ApiError) setProblems(e.problems);
       setMessage(e instanceof Error ? e.message : String(e));
@@ -45,6 +50,11 @@ export function ImportExport() {
         <label htmlFor="file-text">File contents</label>
         <textarea id="file-text" rows={18} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={problems.length ? true : undefined} aria-describedby="import-problems" />
         {message && <p role="status">{message}</p>}
+        {warnings.length > 0 && (
+          <ul className="warnings" data-testid="import-warnings" aria-label="Imported, with warnings">
+            {warnings.map((w, i) => <li key={i}><code>{w.path}</code>: {w.message}</li>)}
+          </ul>
+        )}
         <ul id="import-problems" className="problems" role="alert" data-testid="import-problems">
           {problems.map((p, i) => <li key={i}><code>{p.path || '(file)'}</code>: {p.message}</li>)}
         </ul>

@@ -160,7 +160,7 @@ describe('connections, settings, import and export over the HTTP API', () => {
     const text = JSON.stringify({ schedules: [echoSpec('imported', 'console.log(1)')] });
     expect(await api.value('importFile', { text })).toEqual({
       ok: true,
-      summary: { created: ['imported'], updated: [], removed: [], connections: [], settings: [] },
+      summary: { created: ['imported'], updated: [], removed: [], connections: [], settings: [], warnings: [] },
     });
     const broken = await api.value<{ ok: boolean; problems: Array<{ message: string }> }>('importFile', { text: '{"schedules": [' });
     expect(broken.ok).toBe(false);

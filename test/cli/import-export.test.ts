@@ -47,6 +47,31 @@ describe('batchlight import / list / export', { timeout: 60_000 }, () => {
     expect(list[1]!.nextRunAt).toMatch(ISO_UTC);
   });
 
+  it('a schedule naming a connection or webhook that neither the file nor the folder holds is imported with a warning for each', async () => {
+    const dir = dataFolder();
+    const orphan = {
+      name: 'orphan',
+      cron: '0 0 1 1 *',
+      job: { type: 'sql', connection: 'missing-db', procedure: 'dbo.Nightly' },
+      parameters: [{ name: 'Day', type: 'date', query: { connection: 'missing-too', sql: 'SELECT 1' } }],
+      notify: { webhook: { target: 'no-hook' } },
+    };
+    const first = await importOk(dir, writeScheduleFile(dir, { schedules: [orphan] }, 'orphan.json'));
+    expect(first.stdout).toMatch(/1 created/);
+    expect(first.stderr.trim().split('\n')).toEqual([
+      `warning: schedules[0] "orphan" › job.connection: No connection named 'missing-db' in the file or the data folder: runs fail until one is added`,
+      `warning: schedules[0] "orphan" › parameters[0].query.connection: No connection named 'missing-too' in the file or the data folder: runs fail until one is added`,
+      `warning: schedules[0] "orphan" › notify.webhook.target: No webhook named 'no-hook' in the settings: these notifications fail until one is added`,
+    ]);
+    const complete = await importOk(dir, writeScheduleFile(dir, {
+      schedules: [orphan],
+      connections: ['missing-db', 'missing-too'].map((name) => ({ name, type: 'postgres', connectionString: 'postgres://u:p@127.0.0.1:1/x' })),
+      settings: { webhooks: [{ name: 'no-hook', url: 'https://hooks.example.com/x' }] },
+    }, 'complete.json'));
+    expect(complete.stdout).toMatch(/1 updated/);
+    expect(complete.stderr).toBe('');
+  });
+
   it('an invalid file is refused with exit 1 and the store stays exactly as it was', async () => {
     const dir = dataFolder();
     await seed(dir, { schedules: [nodeSchedule('alpha', '')] });

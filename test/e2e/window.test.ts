@@ -145,6 +145,16 @@ describe('the Batchlight window', () => {
     await expect(callApi<{ spec: { name: string } }[]>(page, 'listSchedules').then((l) => l.map((s) => s.spec.name))).resolves.not.toContain('broken');
   });
 
+  it('imports a SQL job naming a connection nobody has defined, and warns about it', async () => {
+    await open('#/import', 'Import and export');
+    const file = { schedules: [{ name: 'e2e-orphan-sql', cron: '0 0 1 1 *', job: { type: 'sql', connection: 'nowhere', procedure: 'dbo.Nightly' } }] };
+    await page.getByLabel('File contents').fill(JSON.stringify(file, null, 2));
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.waitForSelector(`[data-testid="import-warnings"] li:has-text("No connection named 'nowhere'")`);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('"created":["e2e-orphan-sql"]');
+    await callApi(page, 'deleteSchedule', { name: 'e2e-orphan-sql' });
+  });
+
   it('shows the dashboard and settings without layout breaks at 1024x700', async () => {
     await open('#/settings', 'Settings');
     await page.waitForSelector('legend:has-text("Connections")');
