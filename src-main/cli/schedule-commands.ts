@@ -115,6 +115,7 @@ export function next(ctx: CliContext): number {
   const from = typeof ctx.flags.from === 'string' ? fromFlag(ctx.flags.from) : Date.now();
   const count = intFlag(ctx, 'count', 5, MAX_NEXT_COUNT);
   const times = nextOccurrences(parseCron(expression, tz), from, count);
+  if (times.length === 0) throw new Error(`Cron expression \`${expression}\` never fires (no such date)`);
   if (ctx.flags.json) ctx.out(JSON.stringify(times.map((at) => new Date(at).toISOString())));
   else for (const at of times) ctx.out(`${new Date(at).toISOString()}  ${formatDate(at, 'yyyy-MM-dd HH:mm:ss zzz', tz)} ${tz}`);
   return 0;

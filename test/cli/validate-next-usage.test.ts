@@ -54,6 +54,13 @@ describe('batchlight next', { timeout: 60_000 }, () => {
     expect(result.stderr.trim().split('\n')[0]).toMatch(/61 \* \* \* \*/);
   });
 
+  it('an expression that can never fire is an error saying so, as validation says', async () => {
+    const result = await cli(['next', '0 0 31 2 *']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')[0]).toBe('batchlight next: Cron expression `0 0 31 2 *` never fires (no such date)');
+  });
+
   it('an unknown --tz is an error naming the zone', async () => {
     const result = await cli(['next', '0 * * * *', '--tz', 'Mars/Olympus']);
     expect(result.code).not.toBe(0);

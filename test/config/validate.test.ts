@@ -337,6 +337,13 @@ describe('every problem names the schedule and the field', () => {
     ]);
   });
 
+  it('a section given as null is refused like any other wrong type, settings included', () => {
+    expect(problems({ schedules: null, settings: null })).toEqual([
+      { path: 'schedules', message: 'Expected `schedules` to be an array of schedules, got `null` (null)' },
+      { path: 'settings', message: 'Expected a settings object, got `null` (null)' },
+    ]);
+  });
+
   it('a schedule without a name is named by its index', () => {
     expect(problems({ schedules: [{ cron: '* * * * *', job: { type: 'process', executablePath: 'x' } }] })).toEqual([
       { path: 'schedules[0] › name', message: expect.stringContaining('Missing required field `name`') },

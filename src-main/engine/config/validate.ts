@@ -108,7 +108,7 @@ function checkFile(input: unknown): ValidationResult<ScheduleFile> {
     problems.push(...result.problems.map((p) => toProblem(itemPrefix('connections', index, raw), p)));
     if (result.value && result.problems.length === 0) connections.push(result.value);
   });
-  const settings = checkSettings(input.settings ?? {});
+  const settings = checkSettings(input.settings === undefined ? {} : input.settings);
   problems.push(...settings.problems.map((p) => toProblem('settings', p)));
   if (problems.length > 0) return { ok: false, problems: capped(problems) };
   return { ok: true, value: { schedules, connections, settings: settings.value ?? {} } };
