@@ -144,7 +144,7 @@ export function createApiHandlers(engine: Engine): BatchlightApi {
 
     async saveConnection(args) {
       const connection = validConnection(parseArgs(ARGS.connection, args).connection);
-      saveConnection(engine.store, connection, engine.clock.now());
+      saveConnection(engine.store, connection, engine.clock.now(), 'connection.name');
       const saved = engine.store.connections.get(connection.name);
       return connectionView(saved ?? connection);
     },

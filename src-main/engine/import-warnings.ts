@@ -12,13 +12,13 @@ import type { ScheduleSpec } from './types.ts';
 
 /** One problem per missing name, at the field that names it; read after the import is applied. */
 export function missingReferences(store: Store, schedules: readonly ScheduleSpec[]): Problem[] {
-  const connections = new Set(store.connections.list().map((c) => c.name));
+  const connections = new Set(store.connections.list().map((c) => c.name.toLowerCase()));
   const webhooks = new Set((store.settings.get<WebhookSettings[]>('webhooks') ?? []).map((w) => w.name));
   const problems: Problem[] = [];
   schedules.forEach((spec, index) => {
     const at = (field: string) => `${itemPrefix('schedules', index, spec)} › ${field}`;
     const connection = (name: string, field: string) => {
-      if (connections.has(name)) return;
+      if (connections.has(name.toLowerCase())) return;
       problems.push({ path: at(field), message: `No connection named '${name}' in the file or the data folder: runs fail until one is added` });
     };
     if (spec.job.type === 'sql') connection(spec.job.connection, 'job.connection');

@@ -57,12 +57,12 @@ export interface SaveScheduleOptions {
 }
 
 /**
- * Why `given` is refused: schedule names are compared ignoring case, and `stored` holds it.
- * `remedy` says what to do instead.
+ * Why `given` is refused: names of schedules (and of connections) are compared ignoring case,
+ * and `stored` holds it. `remedy` says what to do instead.
  */
-export function nameTakenMessage(given: string, stored: string, remedy: string): string {
-  const same = given === stored ? '' : ` ('${given}' is the same name: schedule names are compared ignoring case)`;
-  return `A schedule named '${stored}' already exists${same}; ${remedy}`;
+export function nameTakenMessage(given: string, stored: string, remedy: string, kind = 'schedule'): string {
+  const same = given === stored ? '' : ` ('${given}' is the same name: ${kind} names are compared ignoring case)`;
+  return `A ${kind} named '${stored}' already exists${same}; ${remedy}`;
 }
 
 /**
@@ -84,8 +84,13 @@ export function saveSchedule(store: Store, spec: ScheduleSpec, now: number, opti
 }
 
 /** Saves a connection, keeping the stored connection string when given `<secret>`. */
-export function saveConnection(store: Store, connection: ConnectionSpec, now: number): void {
-  const resolved = withStoredSecrets(mapConnectionSecrets, connection, store.connections.get(connection.name), `connections "${connection.name}"`);
+export function saveConnection(store: Store, connection: ConnectionSpec, now: number, where = 'name'): void {
+  const stored = store.connections.get(connection.name);
+  if (stored && stored.name !== connection.name) {
+    const remedy = `use '${stored.name}' to change that connection, or choose another name`;
+    throw new ValidationError([{ path: where, message: nameTakenMessage(connection.name, stored.name, remedy, 'connection') }]);
+  }
+  const resolved = withStoredSecrets(mapConnectionSecrets, connection, stored, `connections "${connection.name}"`);
   for (const secret of collectConnectionSecrets(resolved)) store.redactor.add(secret);
   store.connections.upsert(resolved, now);
 }
@@ -137,10 +142,10 @@ export function importScheduleFile(store: Store, file: ScheduleFile, options: { 
         summary.removed.push(schedule.name);
       }
     }
-    for (const connection of file.connections) {
-      saveConnection(store, connection, options.now);
+    file.connections.forEach((connection, index) => {
+      saveConnection(store, connection, options.now, `${itemPrefix('connections', index, connection)} › name`);
       summary.connections.push(connection.name);
-    }
+    });
     summary.settings = saveSettings(store, file.settings ?? {});
     summary.warnings = missingReferences(store, file.schedules);
   }).immediate();

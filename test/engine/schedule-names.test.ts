@@ -95,3 +95,29 @@ describe('schedule names ignore letter case', () => {
     expect(engine.listSchedules()).toEqual([]);
   });
 });
+
+describe('connection names ignore letter case too', () => {
+  const withConnection = (name: string, schedules: unknown[] = []) => {
+    const result = validateScheduleFile({ schedules, connections: [{ name, type: 'postgres', connectionString: `postgres://u:p@127.0.0.1:1/${name}` }] });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    return result.value;
+  };
+
+  it('importing connection "DB" when "db" is stored is refused, naming both, and nothing changes', () => {
+    const engine = makeEngine();
+    engine.importFile(withConnection('db'));
+    const error = refusal(() => engine.importFile(withConnection('DB')));
+    expect(error.problems).toEqual([
+      { path: 'connections[0] "DB" › name', message: expect.stringMatching(/A connection named 'db' already exists \('DB' is the same name: connection names are compared ignoring case\)/) },
+    ]);
+    expect(engine.store.connections.list().map((c) => [c.name, c.connectionString])).toEqual([['db', 'postgres://u:p@127.0.0.1:1/db']]);
+  });
+
+  it('a SQL job naming its connection in another case finds it, and the import warns of nothing', () => {
+    const engine = makeEngine();
+    const sqlJob = { name: 'report', cron: '0 0 1 1 *', timezone: 'UTC', job: { type: 'sql', connection: 'REPORTING', procedure: 'dbo.Nightly' } };
+    const summary = engine.importFile(withConnection('reporting', [sqlJob]));
+    expect(summary.warnings).toEqual([]);
+    expect(engine.store.connections.get('REPORTING')?.name).toBe('reporting');
+  });
+});

@@ -21,8 +21,14 @@ export function createConnectionsRepo(db: Database, seal: (s: string) => string,
     list(): ConnectionSpec[] {
       return allStmt.all().map((r) => ({ name: r.name, type: r.type, connectionString: open(r.connection_string) }));
     },
+    /**
+     * The connection with this name compared ignoring case, as a schedule file compares it; the
+     * exact spelling first (a folder may hold two from before saving refused the second).
+     */
     get(name: string): ConnectionSpec | undefined {
-      return this.list().find((c) => c.name === name);
+      const all = this.list();
+      const key = name.toLowerCase();
+      return all.find((c) => c.name === name) ?? all.find((c) => c.name.toLowerCase() === key);
     },
     upsert(connection: ConnectionSpec, now: number): void {
       upsertStmt.run(connection.name, connection.type, seal(connection.connectionString), now);
