@@ -185,6 +185,14 @@ describe('every problem names the schedule and the field', () => {
     expect(problem?.message).toMatch(/^Invalid cron expression `61 \* \* \* \*`: .+/);
   });
 
+  it('a cron expression of 200 KB is refused in a message of readable length', () => {
+    const [problem] = problems({ schedules: [schedule({ cron: '* '.repeat(100_000) })] });
+    expect(problem?.message).toMatch(/^Expected `cron` to be a cron expression of at most 1000 characters, got `\* \* /);
+    expect(problem!.message.length).toBeLessThan(200);
+    const [long] = problems({ schedules: [schedule({ cron: `${'1,'.repeat(300)}x * * * *` })] });
+    expect(long!.message.length).toBeLessThan(400);
+  });
+
   it('a cron expression that can never fire is an error', () => {
     expect(problems({ schedules: [schedule({ cron: '0 0 30 2 *' })] })[0]?.message).toContain('never fires');
   });

@@ -40,7 +40,11 @@ export const DEFAULT_NOTIFY_ON: readonly NotifyEvent[] = ['retries_exhausted'];
 
 const seconds = positiveNumber(MAX_TIMEOUT_SECONDS, ' seconds (30 days)');
 
-const cron = z.string(expecting('a cron expression such as "0 30 2 * * *"')).superRefine((expression, ctx) => {
+const cron = z
+  .string(expecting('a cron expression such as "0 30 2 * * *"'))
+  // Checked first and alone: no real expression is longer, and a message quoting it stays readable.
+  .max(1000, { ...expecting('a cron expression of at most 1000 characters'), abort: true })
+  .superRefine((expression, ctx) => {
   try {
     if (parseCron(expression, 'UTC').next(Date.now()) === null) {
       ctx.addIssue({ code: 'custom', message: `Cron expression \`${expression}\` never fires (no such date)` });

@@ -58,7 +58,7 @@ export function parseCron(expression: string, timezone: string = hostTimezone())
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message.replace(/^CronPattern:\s*/, '') : String(error);
-    throw new Error(`Invalid cron expression \`${expression}\`: ${reason}`, { cause: error });
+    throw new Error(`Invalid cron expression \`${cut(expression, 100)}\`: ${cut(reason, 200)}`, { cause: error });
   }
   return {
     expression,
@@ -72,6 +72,11 @@ export function parseCron(expression: string, timezone: string = hostTimezone())
       return date ? date.getTime() : null;
     },
   };
+}
+
+/** `text` cut to `max` characters for a message (croner's reason quotes the field it refuses). */
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** The next `count` occurrences strictly after `fromMs`. */
