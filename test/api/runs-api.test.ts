@@ -65,7 +65,7 @@ describe('runs over the HTTP API and the event stream', () => {
     const typo = await api.call('trigger', { name: 'with-day', parameters: { Dya: 'Tue', CurrentDate: '2026-01-31' } });
     expect(typo.status).toBe(400);
     expect(typo.body.error?.problems).toEqual([
-      { path: 'parameters.Dya', message: "Schedule 'with-day' has no parameter 'Dya' (its parameters are Day; built-ins: CurrentDate, CurrentDateTime, ScheduledTime, RunId, Attempt, ScheduleName)" },
+      { path: 'parameters.Dya', message: "Schedule 'with-day' has no parameter 'Dya' (its parameters are Day); a run-now value may also replace CurrentDate, CurrentDateTime, ScheduledTime" },
     ]);
     expect((await api.value<RunPage>('listRuns', { schedule: 'with-day' })).runs).toEqual([]);
   });

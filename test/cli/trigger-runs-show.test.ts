@@ -87,7 +87,7 @@ describe('batchlight trigger without a serving engine (in-process)', { timeout: 
     expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('Give Pin with --param or with --param-stdin, not both')]);
     const unknown = await cli(['trigger', 'greets', '--param-stdin', 'Pin', '--data', dir], 20_000, 'secret-value');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain("parameters.Pin: Schedule 'greets' has no parameter 'Pin' (it has none;");
+    expect(unknown.stderr).toContain("parameters.Pin: Schedule 'greets' has no parameter 'Pin' (it has none); a run-now value may also replace");
     expect(unknown.stderr).not.toContain('secret-value');
     expect(JSON.parse(await runsNow())).toEqual([]);
   });

@@ -171,18 +171,23 @@ describe('runs through the engine with real processes', () => {
     expect(run.stdoutTail?.trim()).toBe(`params|0|12345|us & more|${new Date().getUTCFullYear()}`);
   });
 
-  it('a run-now value for a built-in replaces it; one for a name the schedule lacks is refused and nothing runs', async () => {
+  it('a run-now date replaces the built-in everywhere, parameters built from it included; a name the schedule lacks, or RunId, is refused and nothing runs', async () => {
     const engine = makeEngine();
     await engine.start();
     engine.saveSchedule(scheduleSpec({
       name: 'dated',
-      job: nodeJob('', { arguments: ['-e', 'console.log(process.argv[1])', '{CurrentDate}'] }),
-      parameters: [{ name: 'Region', type: 'string', value: 'eu' }],
+      job: nodeJob('', { arguments: ['-e', 'console.log(process.argv.slice(1).join(" "))', '{CurrentDate}', '{FileDate}', '{Label}'] }),
+      parameters: [
+        { name: 'Region', type: 'string', value: 'eu' },
+        { name: 'FileDate', type: 'string', value: 'sales-{CurrentDate:yyyyMMdd}.csv' },
+        { name: 'Label', type: 'string', value: '{Region}-{FileDate}' },
+      ],
     }));
-    expect(() => engine.trigger('dated', { parameters: { Regoin: 'us' } })).toThrow(/parameters\.Regoin: Schedule 'dated' has no parameter 'Regoin' \(its parameters are Region;/);
+    expect(() => engine.trigger('dated', { parameters: { Regoin: 'us' } })).toThrow(/parameters\.Regoin: Schedule 'dated' has no parameter 'Regoin' \(its parameters are Region, FileDate, Label\); a run-now value may also replace CurrentDate, CurrentDateTime, ScheduledTime/);
+    expect(() => engine.trigger('dated', { parameters: { RunId: 'mine' } })).toThrow(/parameters\.RunId: 'RunId' is set by the engine for each run/);
     expect(engine.listRuns()).toEqual([]);
-    const rerun = await waitForEnd(engine, engine.trigger('dated', { parameters: { CurrentDate: '2026-01-31' } }).id);
-    expect(rerun.stdoutTail?.trim()).toBe('2026-01-31');
+    const rerun = await waitForEnd(engine, engine.trigger('dated', { parameters: { CurrentDate: '2026-01-31', Region: 'us' } }).id);
+    expect(rerun.stdoutTail?.trim()).toBe('2026-01-31 sales-20260131.csv us-sales-20260131.csv');
   });
 
   it('a run-now value that does not fit its type is refused before anything runs, a secret one without showing it', async () => {

@@ -41,31 +41,31 @@ export function secretRunValues(schedule: Schedule, values: Readonly<Record<stri
 /** The built-in names, for validation and documentation. */
 export const BUILT_IN_NAMES = ['CurrentDate', 'CurrentDateTime', 'ScheduledTime', 'RunId', 'Attempt', 'ScheduleName'] as const;
 
-/** What a "run now" value for a built-in must look like. */
-const BUILT_IN_TYPES: Record<(typeof BUILT_IN_NAMES)[number], ParameterType> = {
-  CurrentDate: 'date',
-  CurrentDateTime: 'datetime2',
-  ScheduledTime: 'datetime2',
-  RunId: 'string',
-  Attempt: 'int',
-  ScheduleName: 'string',
-};
+/**
+ * The built-ins a "run now" value may replace, and what it must look like: the dates, to re-run a
+ * past day. RunId, Attempt and ScheduleName are the engine's to say (a retry copies the values).
+ */
+const SETTABLE_BUILT_INS: Readonly<Record<string, ParameterType>> = { CurrentDate: 'date', CurrentDateTime: 'datetime2', ScheduledTime: 'datetime2' };
 
 /**
- * Refuses "run now" values for names that are neither a parameter of `schedule` nor a built-in
- * (a mistyped name would otherwise run the job with the stored value, and say nothing), and values
- * that do not fit the parameter's type (`CurrentDate=5` would run some day in 2001).
+ * Refuses "run now" values for names that are neither a parameter of `schedule` nor a settable
+ * built-in (a mistyped name would otherwise run the job with the stored value, and say nothing),
+ * and values that do not fit the parameter's type (`CurrentDate=5` would run some day in 2001).
  */
 export function checkParameterOverrides(schedule: Schedule, overrides: Readonly<Record<string, string>> | undefined): void {
   if (!overrides) return;
   const declared = schedule.parameters.map((p) => p.name);
   const has = declared.length ? `its parameters are ${declared.join(', ')}` : 'it has none';
+  const settable = Object.keys(SETTABLE_BUILT_INS).join(', ');
   const problems = Object.entries(overrides).flatMap(([name, value]): Problem[] => {
     const parameter = schedule.parameters.find((p) => p.name === name);
-    const type = parameter?.type ?? (Object.hasOwn(BUILT_IN_TYPES, name) ? BUILT_IN_TYPES[name as keyof typeof BUILT_IN_TYPES] : undefined);
+    const type = parameter?.type ?? (Object.hasOwn(SETTABLE_BUILT_INS, name) ? SETTABLE_BUILT_INS[name] : undefined);
     const path = `parameters.${name}`;
     if (type === undefined) {
-      return [{ path, message: `Schedule '${schedule.name}' has no parameter '${name}' (${has}; built-ins: ${BUILT_IN_NAMES.join(', ')})` }];
+      const why = (BUILT_IN_NAMES as readonly string[]).includes(name)
+        ? `'${name}' is set by the engine for each run`
+        : `Schedule '${schedule.name}' has no parameter '${name}' (${has})`;
+      return [{ path, message: `${why}; a run-now value may also replace ${settable}` }];
     }
     if (isValidLiteral(type, value)) return [];
     const shown = parameter?.secret === true ? 'a hidden value' : `\`${value}\``;
@@ -88,8 +88,9 @@ export function builtInValues(schedule: Schedule, run: Run, now: number, timezon
 }
 
 /**
- * All values for a run. A parameter's static value may use built-ins and earlier parameters; a
- * query parameter is resolved through `resolveQuery`; a failure names the parameter.
+ * All values for a run. A parameter's static value may use built-ins and earlier parameters, as
+ * "run now" set them; a query parameter is resolved through `resolveQuery`; a failure names the
+ * parameter.
  */
 export async function resolveRunValues(
   schedule: Schedule,
@@ -101,8 +102,13 @@ export async function resolveRunValues(
 ): Promise<Record<string, TemplateValue>> {
   const values: Record<string, TemplateValue> = builtInValues(schedule, run, now, timezone);
   const overrides = run.parameterOverrides ?? {};
+  // First, so that a run-now date reaches every parameter built from it ("{CurrentDate:yyyyMMdd}").
+  for (const name of Object.keys(SETTABLE_BUILT_INS)) if (Object.hasOwn(overrides, name)) values[name] = overrides[name]!;
   for (const parameter of schedule.parameters) {
-    if (Object.hasOwn(overrides, parameter.name)) continue;
+    if (Object.hasOwn(overrides, parameter.name)) {
+      values[parameter.name] = overrides[parameter.name]!;
+      continue;
+    }
     if (parameter.query) {
       if (!resolveQuery) {
         throw new NonRetryableError(`Parameter '${parameter.name}' needs a query resolver for connection '${parameter.query.connection}', and none is available`);
@@ -122,6 +128,5 @@ export async function resolveRunValues(
         ? null
         : substitute(parameter.value, values, { field: `parameters.${parameter.name}` });
   }
-  for (const [name, value] of Object.entries(overrides)) values[name] = value;
   return values;
 }
