@@ -26,14 +26,14 @@ interface CommandSpec {
   usage: string;
   flags: readonly Flag[];
   positionals: number;
-  /** Creates a --data folder that does not exist yet; other commands refuse one. */
-  createsDataFolder?: true;
+  /** True when this command line creates a --data folder that does not exist yet; others refuse one. */
+  createsDataFolder?: (positionals: readonly string[]) => boolean;
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
-  serve: { run: serve, flags: ['quiet', 'ui', 'port'], positionals: 0, createsDataFolder: true, usage: 'serve [--quiet] [--ui] [--port N]    run the engine until Ctrl+C / SIGTERM (--ui: browser UI on 127.0.0.1)' },
+  serve: { run: serve, flags: ['quiet', 'ui', 'port'], positionals: 0, createsDataFolder: () => true, usage: 'serve [--quiet] [--ui] [--port N]    run the engine until Ctrl+C / SIGTERM (--ui: browser UI on 127.0.0.1)' },
   validate: { run: validate, flags: [], positionals: 1, usage: 'validate FILE                        check a schedule file, print every problem' },
-  import: { run: importFile, flags: ['replace'], positionals: 1, createsDataFolder: true, usage: 'import FILE [--replace]              import schedules, connections, settings' },
+  import: { run: importFile, flags: ['replace'], positionals: 1, createsDataFolder: () => true, usage: 'import FILE [--replace]              import schedules, connections, settings' },
   export: { run: exportFile, flags: [], positionals: 1, usage: 'export [FILE]                        write the schedules (secrets left out)' },
   list: { run: list, flags: ['json'], positionals: 0, usage: 'list [--json]                        schedules with next run and last status' },
   trigger: { run: trigger, flags: ['wait', 'json', 'param', 'param-stdin', 'timeout'], positionals: 1, usage: 'trigger NAME [--wait] [--json] [--param N=V] [--param-stdin N] [--timeout S]  run now' },
@@ -44,7 +44,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   resume: { run: setPaused(false), flags: [], positionals: 1, usage: 'resume NAME' },
   next: { run: next, flags: ['tz', 'from', 'count', 'json'], positionals: 1, usage: 'next CRON [--tz ZONE] [--from ISO] [--count N] [--json]' },
   // `config get [KEY]` takes one fewer; `config` itself checks that.
-  config: { run: config, flags: ['stdin'], positionals: 3, createsDataFolder: true, usage: 'config get [KEY] | config set KEY VALUE|--stdin   read or change a setting (smtp.host)' },
+  config: { run: config, flags: ['stdin'], positionals: 3, createsDataFolder: (args) => args[0] === 'set', usage: 'config get [KEY] | config set KEY VALUE|--stdin   read or change a setting (smtp.host)' },
   'test-connection': { run: testConnection, flags: ['timeout', 'json'], positionals: 1, usage: 'test-connection NAME [--timeout S] [--json]   connect; say what failed' },
   'test-notify': { run: testNotify, flags: ['email', 'webhook'], positionals: 0, usage: 'test-notify [--email ADDR] [--webhook NAME]   send a test message' },
 };
@@ -112,7 +112,7 @@ export async function main(argv: string[], io = { out: (t: string) => console.lo
   } catch (error) {
     return report(error, name, io.err);
   }
-  const ctx = createContext(positionals, parsed.values as CliContext['flags'], io, { createsDataFolder: command.createsDataFolder });
+  const ctx = createContext(positionals, parsed.values as CliContext['flags'], io, { createsDataFolder: command.createsDataFolder?.(positionals) === true });
   try {
     return await command.run(ctx);
   } catch (error) {

@@ -80,6 +80,14 @@ describe('redactor: known secrets', () => {
     expect(createRedactor().redact('via http://svc:p@ss-w0rd-tail@proxy:8080/x and mail@example.com')).toBe('via http://svc:***@proxy:8080/x and mail@example.com');
   });
 
+  it('hides a URL password inside JSON, however far the next @ is, and keeps the host', () => {
+    const redactor = createRedactor();
+    const near = '{"proxy":"http://svc:hunter2-pw@proxy:8080","to":"ops@example.com"}';
+    expect(redactor.redact(near)).toBe('{"proxy":"http://svc:***@proxy:8080","to":"ops@example.com"}');
+    const far = `{"proxy":"http://svc:hunter2-pw@proxy:8080","note":"${'x'.repeat(600)}","to":"ops@example.com"}`;
+    expect(redactor.redact(far)).toBe(far.replace('hunter2-pw', '***'));
+  });
+
   it('a secret shorter than 4 characters is not redacted (it would wreck the text)', () => {
     const redactor = createRedactor();
     redactor.add('abc');

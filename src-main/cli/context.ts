@@ -28,7 +28,7 @@ export interface CliContext {
 
 /**
  * Builds the context for one command invocation. A `--data` folder that does not exist is
- * created only by a command that sets something up (`createsDataFolder`: serve, import, config);
+ * created only by a command that sets something up (`createsDataFolder`: serve, import, config set);
  * any other refuses it, so a mistyped path is an error, not a new empty folder reported as
  * "No schedules".
  */

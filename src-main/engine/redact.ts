@@ -53,8 +53,10 @@ const SHAPES: Array<[RegExp, (match: string, ...groups: string[]) => string]> = 
   // token=… / api_key=… / client_secret=… in plain text (log lines, command lines)
   [/((?<![\w.-])(?:[\w.-]{0,64}token|api[-_]?key|apikey|[\w.-]{0,64}secret)=)[^&#\s"'<>;,]*/gi, (_m, name) => `${name}${MASK}`],
   // scheme://user:password@host, the password up to the authority's last `@` (a raw `@` in it
-  // is taken as part of it, as URL parsers do), at most 512 characters
-  [/((?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}:\/\/[^:/?#\s@]+:)[^/?#\s]{1,512}(@)(?=[^/?#\s@]*(?:[/?#\s]|$))/gi, (_m, head, at) => `${head}${MASK}${at}`],
+  // is taken as part of it, as URL parsers do); the URL ends at a quote, comma or bracket too
+  [/((?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}:\/\/[^:/?#\s@"'<>,]+:)[^/?#\s"'<>,]{1,512}(@)(?=[^/?#\s@"'<>,]*(?:[/?#\s"'<>,]|$))/gi, (_m, head, at) => `${head}${MASK}${at}`],
+  // and when that finds no end, up to the first `@` (the pattern before this change)
+  [/((?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}:\/\/[^:/?#\s@]+:)[^@/?#\s]+(@)/gi, (_m, head, at) => `${head}${MASK}${at}`],
   // Authorization: Basic …, "Authorization":"Bearer …", Proxy-Authorization=…
   [
     /(\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:([A-Za-z][\w-]*)\s+)?[^\s"',;]+/gi,

@@ -147,8 +147,8 @@ describe('command-line arguments are checked before anything is done', { timeout
     const parent = dataFolder();
     const typo = path.join(parent, 'no-such', 'folder');
     const file = writeScheduleFile(dataFolder(), { schedules: [nodeSchedule('first', '')] }, 'first.json');
-    const [listed, shown] = await Promise.all([cli(['list', '--data', typo]), cli(['runs', '--json', '--data', typo])]);
-    for (const result of [listed, shown]) {
+    const [listed, shown, setting] = await Promise.all([cli(['list', '--data', typo]), cli(['runs', '--json', '--data', typo]), cli(['config', 'get', 'concurrency', '--data', typo])]);
+    for (const result of [listed, shown, setting]) {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`No Batchlight data folder at ${typo}: check --data (serve, import and config set create one)`);
     }
