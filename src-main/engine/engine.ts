@@ -18,7 +18,7 @@ import type { Runner } from './runners/runner.ts';
 import { ActiveTally, admitRun } from './runs/admission.ts';
 import { Dispatcher } from './runs/dispatcher.ts';
 import { exportScheduleFile, importScheduleFile, saveSchedule, type ImportSummary } from './schedule-service.ts';
-import { parseCron } from './scheduler/cron.ts';
+import { nextRunOf } from './scheduler/cron.ts';
 import { createTicker, type Ticker } from './scheduler/ticker.ts';
 import { OccurrenceLoop } from './scheduler/occurrence-loop.ts';
 import { dataVersion } from './store/db.ts';
@@ -392,12 +392,3 @@ export function createEngine(options: EngineOptions = {}) {
 
 /** The engine's type, for hosts and UIs. */
 export type Engine = ReturnType<typeof createEngine>;
-
-/** The next occurrence of a schedule when this engine is not planning (CLI views). */
-function nextRunOf(schedule: Schedule, now: number): number | null {
-  try {
-    return parseCron(schedule.cron, schedule.timezone).next(Math.max(now, schedule.lastOccurrence ?? 0));
-  } catch {
-    return null;
-  }
-}

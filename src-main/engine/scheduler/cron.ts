@@ -5,6 +5,7 @@
  * in the time fields) keep their real-time spacing.
  */
 import { Cron } from 'croner';
+import type { Schedule } from '../types.ts';
 
 /** A parsed, validated cron expression in a time zone, ready to give occurrences. */
 export interface CronSchedule {
@@ -90,4 +91,13 @@ export function nextOccurrences(schedule: CronSchedule, fromMs: number, count: n
     cursor = next;
   }
   return result;
+}
+
+/** The next occurrence of a stored schedule, after its last handled one, for views when no engine plans it. */
+export function nextRunOf(schedule: Pick<Schedule, 'cron' | 'timezone' | 'lastOccurrence'>, now: number): number | null {
+  try {
+    return parseCron(schedule.cron, schedule.timezone).next(Math.max(now, schedule.lastOccurrence ?? 0));
+  } catch {
+    return null;
+  }
 }
