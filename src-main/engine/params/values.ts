@@ -11,8 +11,12 @@ import { placeholdersIn, substitute, type TemplateValue } from './template.ts';
 /** Resolves a parameter whose value comes from a query (the SQL runner provides it). */
 export type QueryResolver = (parameter: ScheduleParameter, signal: AbortSignal) => Promise<string | null>;
 
-/** Per schedule, its secret fields that hold placeholders (`"token": "tk-{Attempt}-…"`). */
-const secretTemplates = new WeakMap<Schedule, string[]>();
+/**
+ * Per stored version of a schedule, its secret fields that hold placeholders (`"token":
+ * "tk-{Attempt}-…"`). Keyed by the job object: every copy of one version shares it (the store
+ * hands out its frozen spec), and a saved change makes a new one.
+ */
+const secretTemplates = new WeakMap<object, string[]>();
 
 /**
  * The secrets as this run has them, which the engine's redactor has not seen: the values of the
@@ -26,8 +30,8 @@ export function secretRunValues(schedule: Schedule, values: Readonly<Record<stri
     const value = parameter.secret === true ? values[parameter.name] : undefined;
     if (typeof value === 'string') own.add(value);
   }
-  let templates = secretTemplates.get(schedule);
-  if (!templates) secretTemplates.set(schedule, (templates = collectSecretValues(schedule).filter((t) => placeholdersIn(t).length > 0)));
+  let templates = secretTemplates.get(schedule.job);
+  if (!templates) secretTemplates.set(schedule.job, (templates = collectSecretValues(schedule).filter((t) => placeholdersIn(t).length > 0)));
   for (const template of templates) {
     try {
       own.add(substitute(template, values, { field: 'a secret field' }));
