@@ -67,9 +67,11 @@ function render(value: TemplateValue, format: string | undefined, name: string, 
 /**
  * The instant of an ISO-8601 date or date-time, nothing looser (`5` or `Jan 31` are no dates). One
  * written without an offset is read as UTC and shown in UTC: the fields written are the fields
- * shown, whatever the host's zone.
+ * shown, whatever the host's zone. An offset of hours only, as PostgreSQL writes a timestamptz as
+ * text (`2026-01-31 14:30:00+00`), counts as whole hours.
  */
-function isoInstant(text: string): number | undefined {
+function isoInstant(written: string): number | undefined {
+  const text = written.replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2})$/, '$1:00');
   if (!isValidLiteral('datetime2', text)) return undefined;
   const asWritten = !/[T ]/.test(text) || /(?:Z|[+-]\d{2}:?\d{2})$/.test(text);
   const instant = Date.parse(asWritten ? text : `${text}Z`);
