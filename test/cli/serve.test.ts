@@ -31,7 +31,8 @@ describe('batchlight serve: one engine per folder, changes from other processes'
     const dir = dataFolder();
     await startServe(dir);
     const file = writeScheduleFile(dir, { schedules: [nodeSchedule('every-second', '', { cron: '* * * * * *' })] });
-    expect((await cli(['import', file, '--data', dir])).code).toBe(0);
+    const imported = await cli(['import', file, '--data', dir]);
+    expect(imported.code, imported.stderr).toBe(0);
     const view = storeView(dir);
     await waitFor(() => view.listRuns({ statuses: ['succeeded'] }).length > 0, 20_000, 'a cron run of the imported schedule');
     const runs = await runsJson(dir, '--schedule', 'every-second');
