@@ -2,10 +2,9 @@
  * CLI commands about schedules and files: validate, import, export, list, pause, resume, next.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { isValidLiteral } from '../engine/config/literal-values.ts';
 import { parseScheduleFileText } from '../engine/config/validate.ts';
 import { ValidationError } from '../engine/errors.ts';
-import { formatDate } from '../engine/params/format-date.ts';
+import { formatDate, readIsoDate, zonedInstant } from '../engine/params/format-date.ts';
 import { hostTimezone, isValidTimezone, nextOccurrences, parseCron } from '../engine/scheduler/cron.ts';
 import { intFlag, required, UsageError, type CliContext } from './context.ts';
 import { scheduleJson, table } from './format.ts';
@@ -94,17 +93,17 @@ export function setPaused(paused: boolean) {
 const MAX_NEXT_COUNT = 50;
 
 /**
- * `--from`: only ISO-8601 (`2026-01-31`, `2026-01-31T02:30`, `2026-01-31T02:30:00Z`), read as
- * Date.parse reads it (a date alone is UTC midnight; a time without an offset is this host's
- * local time). Date.parse alone would also take `5` (as 2001-05-01) and roll `2026-02-31` over
- * to March.
+ * `--from`: only ISO-8601 (`2026-01-31`, `2026-01-31T02:30`, `2026-01-31T02:30:00Z`); without an
+ * offset it is a wall-clock time in `timezone` (--tz), as the occurrences are shown. Date.parse
+ * alone would take `5` (as 2001-05-01), roll `2026-02-31` over to March, and read a time in this
+ * host's zone.
  */
-function fromFlag(raw: string): number {
-  const at = isValidLiteral('datetime2', raw) ? Date.parse(raw) : Number.NaN;
-  if (Number.isNaN(at)) {
+function fromFlag(raw: string, timezone: string): number {
+  const read = readIsoDate(raw);
+  if (read === undefined) {
     throw new UsageError(`Expected --from to be an ISO-8601 date or time (2026-01-31, 2026-01-31T02:30, 2026-01-31T02:30:00Z), got \`${raw}\``);
   }
-  return at;
+  return read.local ? zonedInstant(read.at, timezone) : read.at;
 }
 
 /** `next CRON [--tz ZONE] [--from ISO] [--count N]`: the occurrences the engine would use. */
@@ -112,7 +111,7 @@ export function next(ctx: CliContext): number {
   const expression = required(ctx, 0, 'CRON (quote it: "0 30 2 * * *")');
   const tz = typeof ctx.flags.tz === 'string' ? ctx.flags.tz : hostTimezone();
   if (!isValidTimezone(tz)) throw new UsageError(`Unknown time zone \`${tz}\` for --tz`);
-  const from = typeof ctx.flags.from === 'string' ? fromFlag(ctx.flags.from) : Date.now();
+  const from = typeof ctx.flags.from === 'string' ? fromFlag(ctx.flags.from, tz) : Date.now();
   const count = intFlag(ctx, 'count', 5, MAX_NEXT_COUNT);
   const times = nextOccurrences(parseCron(expression, tz), from, count);
   if (times.length === 0) throw new Error(`Cron expression \`${expression}\` never fires (no such date)`);

@@ -54,6 +54,12 @@ describe('batchlight next', { timeout: 60_000 }, () => {
     expect(result.stderr.trim().split('\n')[0]).toMatch(/61 \* \* \* \*/);
   });
 
+  it('a --from without an offset is a wall-clock time in --tz, as the occurrences are shown', async () => {
+    const result = await cli(['next', '0 * * * *', '--tz', 'America/New_York', '--from', '2026-01-31T10:00', '--count', '1', '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(['2026-01-31T16:00:00.000Z']);
+  });
+
   it('an expression that can never fire is an error saying so, as validation says', async () => {
     const result = await cli(['next', '0 0 31 2 *']);
     expect(result.code).toBe(1);

@@ -5,7 +5,7 @@
  * each call.
  */
 import { describe, expect, it } from 'vitest';
-import { formatDate } from '../../src-main/engine/params/format-date.ts';
+import { formatDate, zonedInstant } from '../../src-main/engine/params/format-date.ts';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -33,5 +33,19 @@ describe('formatDate', () => {
 
   it('renders instants before 1970 with the right milliseconds', () => {
     expect(formatDate(at('1969-12-31T23:59:59.250Z'), 'yyyy-MM-dd HH:mm:ss.fff', 'UTC')).toBe('1969-12-31 23:59:59.250');
+  });
+});
+
+describe('zonedInstant', () => {
+  const inNewYork = (wall: string) => new Date(zonedInstant(at(`${wall}Z`), 'America/New_York')).toISOString();
+
+  it('places a wall-clock time in the zone, winter and summer', () => {
+    expect(inNewYork('2026-01-31T10:00:00')).toBe('2026-01-31T15:00:00.000Z');
+    expect(inNewYork('2026-07-01T00:00:00')).toBe('2026-07-01T04:00:00.000Z');
+  });
+
+  it('takes the first of a time shown twice, and reads one the clock skips with the summer offset', () => {
+    expect(inNewYork('2026-11-01T01:30:00')).toBe('2026-11-01T05:30:00.000Z');
+    expect(inNewYork('2026-03-08T02:30:00')).toBe('2026-03-08T06:30:00.000Z');
   });
 });

@@ -1,7 +1,9 @@
 /**
  * .NET-style date formats (`yyyyMMdd`, `yyyy-MM-dd HH:mm:ss`, `o`), as the original platform's
- * users wrote them in their arguments, rendered in a given IANA time zone.
+ * users wrote them in their arguments, rendered in a given IANA time zone; and ISO-8601 text read
+ * back, its wall-clock time placed in a zone.
  */
+import { isValidLiteral } from '../config/literal-values.ts';
 
 interface Parts {
   year: number;
@@ -42,6 +44,31 @@ export function formatDate(epochMs: number, pattern: string, timezone: string): 
       default: return token.startsWith("'") ? token.slice(1, -1) : token;
     }
   });
+}
+
+/**
+ * An ISO-8601 date or date-time, nothing looser (`5` or `Jan 31` are no dates). With an offset
+ * (`Z`, `+01:00`, or hours only as PostgreSQL writes a timestamptz as text, `+00`) `at` is the
+ * instant it names; without one (`local`), `at` holds its fields as if they were UTC, for the
+ * caller to show as written or to place in a zone (zonedInstant).
+ */
+export function readIsoDate(written: string): { at: number; local: boolean } | undefined {
+  const text = written.replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2})$/, '$1:00');
+  if (!isValidLiteral('datetime2', text)) return undefined;
+  const hasTime = /[T ]/.test(text);
+  const local = !hasTime || !/(?:Z|[+-]\d{2}:?\d{2})$/i.test(text);
+  const at = Date.parse(local && hasTime ? `${text}Z` : text);
+  return Number.isNaN(at) ? undefined : { at, local };
+}
+
+/**
+ * The instant at which the wall clock in `timezone` shows the fields of `wallAsUtc` (read as if
+ * UTC). Of a time shown twice (the autumn hour), the first; a time the clock skips is read with
+ * the summer offset (02:30 in New York's spring gap is 01:30 standard time).
+ */
+export function zonedInstant(wallAsUtc: number, timezone: string): number {
+  const offsetAt = (epochMs: number) => partsIn(epochMs, timezone).offsetMinutes * 60_000;
+  return wallAsUtc - offsetAt(wallAsUtc - offsetAt(wallAsUtc));
 }
 
 function pad(n: number): string {

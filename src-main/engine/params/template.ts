@@ -3,9 +3,8 @@
  * and bodies. Unknown names fail the run (NonRetryableError) naming the placeholder and field,
  * so a typo never reaches a command line. `{{` and `}}` stand for literal braces.
  */
-import { isValidLiteral } from '../config/literal-values.ts';
 import { NonRetryableError } from '../errors.ts';
-import { formatDate } from './format-date.ts';
+import { formatDate, readIsoDate } from './format-date.ts';
 
 /** A date-like value keeps its instant and zone so `{Name:yyyyMMdd}` can format it. */
 export interface DateValue {
@@ -55,25 +54,12 @@ function render(value: TemplateValue, format: string | undefined, name: string, 
   if (value === null) return '';
   if (typeof value === 'string') {
     if (format === undefined) return value;
-    const instant = isoInstant(value);
-    if (instant === undefined) {
+    const read = readIsoDate(value);
+    if (read === undefined) {
       throw new NonRetryableError(`Placeholder {${name}:${format}} in ${field}: the value is not an ISO-8601 date such as 2026-01-31 or 2026-01-31T14:30:00, so it cannot take a format`);
     }
-    return formatDate(instant, format, 'UTC');
+    // Without an offset, the fields written are the fields shown, whatever the host's zone.
+    return formatDate(read.at, format, 'UTC');
   }
   return formatDate(value.epochMs, format ?? value.defaultFormat, value.timezone);
-}
-
-/**
- * The instant of an ISO-8601 date or date-time, nothing looser (`5` or `Jan 31` are no dates). One
- * written without an offset is read as UTC and shown in UTC: the fields written are the fields
- * shown, whatever the host's zone. An offset of hours only, as PostgreSQL writes a timestamptz as
- * text (`2026-01-31 14:30:00+00`), counts as whole hours.
- */
-function isoInstant(written: string): number | undefined {
-  const text = written.replace(/(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2})$/, '$1:00');
-  if (!isValidLiteral('datetime2', text)) return undefined;
-  const asWritten = !/[T ]/.test(text) || /(?:Z|[+-]\d{2}:?\d{2})$/.test(text);
-  const instant = Date.parse(asWritten ? text : `${text}Z`);
-  return Number.isNaN(instant) ? undefined : instant;
 }
