@@ -190,6 +190,18 @@ describe('runs through the engine with real processes', () => {
     expect(rerun.stdoutTail?.trim()).toBe('2026-01-31 sales-20260131.csv us-sales-20260131.csv');
   });
 
+  it('a run-now date is shown like the built-in it replaces: in the schedule`s zone, with its default format', async () => {
+    const engine = makeEngine();
+    await engine.start();
+    engine.saveSchedule(scheduleSpec({
+      name: 'chicago',
+      timezone: 'America/Chicago',
+      job: nodeJob('', { arguments: ['-e', 'console.log(process.argv.slice(1).join(" "))', '{CurrentDate}', '{CurrentDate:o}', '{ScheduledTime}'] }),
+    }));
+    const run = await waitForEnd(engine, engine.trigger('chicago', { parameters: { CurrentDate: '2026-01-31', ScheduledTime: '2026-01-31T02:30' } }).id);
+    expect(run.stdoutTail?.trim()).toBe('2026-01-31 2026-01-31T00:00:00.000-06:00 2026-01-31T02:30:00.000-06:00');
+  });
+
   it('a run-now value that does not fit its type is refused before anything runs, a secret one without showing it', async () => {
     const engine = makeEngine();
     engine.saveSchedule(scheduleSpec({

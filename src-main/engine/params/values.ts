@@ -6,7 +6,8 @@ import { isValidLiteral, LITERAL_FORMS } from '../config/literal-values.ts';
 import { NonRetryableError, toError, ValidationError, type Problem } from '../errors.ts';
 import type { ParameterType, Run, Schedule, ScheduleParameter } from '../types.ts';
 import { collectSecretValues } from '../config/secret-fields.ts';
-import { placeholdersIn, substitute, type TemplateValue } from './template.ts';
+import { readIsoDate, zonedInstant } from './format-date.ts';
+import { placeholdersIn, substitute, type DateValue, type TemplateValue } from './template.ts';
 
 /** Resolves a parameter whose value comes from a query (the SQL runner provides it). */
 export type QueryResolver = (parameter: ScheduleParameter, signal: AbortSignal) => Promise<string | null>;
@@ -78,6 +79,17 @@ export function checkParameterOverrides(schedule: Schedule, overrides: Readonly<
   if (problems.length > 0) throw new ValidationError(problems);
 }
 
+/**
+ * A run-now value for a date built-in, as the built-in itself: shown in the schedule's zone with
+ * its default format. Without an offset it is a wall-clock time in that zone (`2026-01-31` is its
+ * midnight there). checkParameterOverrides has made sure it reads as a date.
+ */
+function dateOverride(builtIn: DateValue, text: string): TemplateValue {
+  const read = readIsoDate(text);
+  if (!read) return text;
+  return { ...builtIn, epochMs: read.local ? zonedInstant(read.at, builtIn.timezone) : read.at };
+}
+
 /** Built-in values for a run starting at `now`, dates rendered in the schedule's zone. */
 export function builtInValues(schedule: Schedule, run: Run, now: number, timezone: string): Record<string, TemplateValue> {
   const date = (epochMs: number, defaultFormat: string): TemplateValue => ({ kind: 'date', epochMs, timezone, defaultFormat });
@@ -107,7 +119,9 @@ export async function resolveRunValues(
   const values: Record<string, TemplateValue> = builtInValues(schedule, run, now, timezone);
   const overrides = run.parameterOverrides ?? {};
   // First, so that a run-now date reaches every parameter built from it ("{CurrentDate:yyyyMMdd}").
-  for (const name of Object.keys(SETTABLE_BUILT_INS)) if (Object.hasOwn(overrides, name)) values[name] = overrides[name]!;
+  for (const name of Object.keys(SETTABLE_BUILT_INS)) {
+    if (Object.hasOwn(overrides, name)) values[name] = dateOverride(values[name] as DateValue, overrides[name]!);
+  }
   for (const parameter of schedule.parameters) {
     if (Object.hasOwn(overrides, parameter.name)) {
       values[parameter.name] = overrides[parameter.name]!;
