@@ -18,6 +18,8 @@
  * Every answer carries SECURITY_HEADERS (CSP, nosniff, no-referrer, no framing).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { duplicateKeyMessage, findDuplicateKeys } from '../engine/config/duplicate-keys.ts';
+import { formatSegments } from '../engine/config/problems.ts';
 import type { Engine } from '../engine/engine.ts';
 import { NotFoundError, toError, ValidationError, type Problem } from '../engine/errors.ts';
 import type { BatchlightApi } from './contract.ts';
@@ -93,11 +95,18 @@ export async function startHttpTransport(options: HttpTransportOptions): Promise
       res.setHeader('Connection', 'close');
       return refuse(res, 413, `The request body is larger than ${maxBody} bytes`);
     }
+    const text = body.toString('utf8');
     let args: unknown;
     try {
-      args = body.length === 0 ? undefined : JSON.parse(body.toString('utf8'));
+      args = body.length === 0 ? undefined : JSON.parse(text);
     } catch (error) {
       const problems = [{ path: '', message: `The request body is not valid JSON: ${toError(error).message}` }];
+      return sendJson(res, 400, { ok: false, error: { message: problems[0]!.message, problems } });
+    }
+    // JSON.parse keeps the last of two equal keys without a word; a client sending both meant one.
+    const { duplicates } = findDuplicateKeys(text, 20);
+    if (duplicates.length > 0) {
+      const problems = duplicates.map((d) => ({ path: formatSegments([...d.objectPath, d.key]), message: duplicateKeyMessage(d, 'the request body') }));
       return sendJson(res, 400, { ok: false, error: { message: problems[0]!.message, problems } });
     }
     const answer = await invokeApi(api, name, args, engine);

@@ -96,6 +96,21 @@ describe('loopback transport: refusals', () => {
     expect(response.status).toBe(400);
     expect(JSON.parse(response.body).error.message).toMatch(/not valid JSON/);
   });
+
+  it('answers 400 naming the key when the body gives a key twice, and changes nothing', async () => {
+    const api = await startApi();
+    const response = await api.raw({
+      method: 'POST',
+      path: '/api/setPausedAll',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: '{"paused": true, "paused": false}',
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body).error.problems).toEqual([
+      { path: 'paused', message: expect.stringMatching(/^Duplicate key `paused` in the request body at line 1, column 18 \(first at line 1, column 2\)/) },
+    ]);
+    expect((await api.value<{ pausedAll: boolean }>('engineState')).pausedAll).toBe(false);
+  });
 });
 
 describe('loopback transport: static files', () => {

@@ -9,6 +9,7 @@ import { toError, type Problem } from '../errors.ts';
 import { hostTimezone } from '../scheduler/cron.ts';
 import type { ConnectionSpec, ScheduleSpec } from '../types.ts';
 import { duplicateNameProblems, scheduleCrossProblems } from './cross-checks.ts';
+import { duplicateKeyMessage, findDuplicateKeys } from './duplicate-keys.ts';
 import { findJsonSyntaxError } from './json-errors.ts';
 import { isLegacyItem, LegacyConnections, translateLegacyItem } from './legacy-import.ts';
 import { describe, formatSegments, isRecord, issueToProblems, type IssueContext, type PathSegment, type RawProblem, unknownField } from './problems.ts';
@@ -45,7 +46,29 @@ export function parseScheduleFileText(text: string): ValidationResult<ScheduleFi
       : `Invalid JSON: ${error instanceof Error ? error.message : String(error)}`;
     return { ok: false, problems: [{ path: '', message }] };
   }
+  const duplicates = duplicateKeyProblems(body, input);
+  if (duplicates.length > 0) return { ok: false, problems: duplicates };
   return validateScheduleFile(input);
+}
+
+/**
+ * A key given twice in any object of the file, which JSON.parse would have settled silently (the
+ * last one wins). Paths name the item as other problems do (`schedules[0] "nightly" › job.url`).
+ */
+function duplicateKeyProblems(text: string, input: unknown): Problem[] {
+  const { duplicates, total } = findDuplicateKeys(text, MAX_PROBLEMS);
+  const problems = duplicates.map((duplicate): Problem => {
+    const where = duplicate.objectPath.length === 0 ? 'the top level of the file' : `\`${formatSegments(duplicate.objectPath)}\``;
+    const message = duplicateKeyMessage(duplicate, where);
+    const path = [...duplicate.objectPath, duplicate.key];
+    const [sectionName, index] = path;
+    const items = isRecord(input) && (sectionName === 'schedules' || sectionName === 'connections') ? input[sectionName] : undefined;
+    if (typeof sectionName !== 'string' || typeof index !== 'number' || !Array.isArray(items)) return toProblem('', { path, message });
+    return toProblem(itemPrefix(sectionName, index, items[index]), { path: path.slice(2), message });
+  });
+  const rest = total - duplicates.length;
+  if (rest > 0) problems.push({ path: '', message: `…and ${rest} more duplicate key${rest === 1 ? '' : 's'}` });
+  return problems;
 }
 
 /** Validates a parsed schedule file, translating items in the original platform's shape. */
