@@ -4,6 +4,7 @@
  * ("Expected `count` to be an integer from 1 to 50, got `99` (number)").
  */
 import { z } from 'zod';
+import { MAX_TIMEOUT_SECONDS } from '../engine/config/job-schema.ts';
 import { bool, email, intIn, list, nonEmptyString, oneOf, stringMap, strictObject, text } from '../engine/config/fields.ts';
 import { formatSegments, issueToProblems } from '../engine/config/problems.ts';
 import { ValidationError } from '../engine/errors.ts';
@@ -34,7 +35,7 @@ export const ARGS = {
     {
       name: name(),
       parameters: stringMap(z.string(), 'an object of parameter names to string values').optional(),
-      timeoutSeconds: intIn(1, 31_536_000).optional(),
+      timeoutSeconds: intIn(1, MAX_TIMEOUT_SECONDS).optional(),
     },
     'an object with `name`',
   ),

@@ -95,6 +95,8 @@ describe('runs over the HTTP API and the event stream', () => {
     expect([badStream.status, badStream.body.error?.problems?.[0]?.path]).toEqual([400, 'stream']);
     const badTimeout = await api.call('trigger', { name: 'x', timeoutSeconds: -1 });
     expect([badTimeout.status, badTimeout.body.error?.problems?.[0]?.path]).toEqual([400, 'timeoutSeconds']);
+    const pastLimit = await api.call('trigger', { name: 'x', timeoutSeconds: 2_592_001 });
+    expect([pastLimit.status, pastLimit.body.error?.problems?.[0]?.message]).toEqual([400, expect.stringMatching(/from 1 to 2592000, got `2592001`/)]);
     const missing = await api.call('getRun', { id: 'no-such-run' });
     expect(missing.status).toBe(200);
     expect(missing.body).toMatchObject({ ok: false, error: { message: "No run with id 'no-such-run'" } });

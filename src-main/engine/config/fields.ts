@@ -29,10 +29,15 @@ export function text(max: number) {
   return z.string(expecting('a string')).max(max, expecting(`a string of at most ${max} characters`));
 }
 
-/** A number greater than zero, at most `max`. */
-export function positiveNumber(max: number, unit = '') {
+/**
+ * A number greater than zero, at most `max`, and at least `floor.min` when given (a zero or
+ * negative value is told "a positive number" only, not the floor as well).
+ */
+export function positiveNumber(max: number, unit = '', floor?: { min: number; phrase: string }) {
   const phrase = 'a positive number';
-  return z.number(expecting(phrase)).positive(expecting(phrase)).max(max, expecting(`at most ${max}${unit}`));
+  const positive = z.number(expecting(phrase)).positive({ ...expecting(phrase), abort: true });
+  const floored = floor ? positive.min(floor.min, expecting(floor.phrase)) : positive;
+  return floored.max(max, expecting(`at most ${max}${unit}`));
 }
 
 /** A number from `min` to `max` inclusive. */
@@ -62,9 +67,38 @@ export function list<Item extends z.ZodType>(item: Item, phrase: string, min = 0
   return z.array(item, expecting(phrase)).min(min, expecting(`${phrase} with at least ${min} item${min === 1 ? '' : 's'}`));
 }
 
-/** A map of names to strings (environment, headers). */
+/**
+ * Names that no map the user fills may hold. JSON.parse makes `__proto__` an own key, which
+ * zod's record drops without a word and an assignment (`values[name] = ...`) turns into a
+ * prototype change; `constructor` and `prototype` name members that a lookup of an absent key
+ * finds on every object.
+ */
+export const RESERVED_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+const RESERVED_PHRASE = 'a name other than __proto__, constructor or prototype';
+
+/** True for a name in RESERVED_KEYS. */
+export function isReservedKey(name: string): boolean {
+  return RESERVED_KEYS.includes(name);
+}
+
+/** A map of names to strings (environment, headers, run-now parameters); reserved names are refused. */
 export function stringMap(key: z.ZodType<string>, phrase: string, value: z.ZodType<string> = z.string(expecting('a string'))) {
-  return z.record(key, value, expecting(phrase));
+  return withoutReservedKeys(z.record(key, value, expecting(phrase)));
+}
+
+/**
+ * Reports each reserved key of an object as a bad name at its own path (`parameters.__proto__`),
+ * before `map` parses it: the record would drop `__proto__` before checking its name.
+ */
+function withoutReservedKeys<Map extends z.ZodType>(map: Map) {
+  const check = z.unknown().superRefine((input, ctx) => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return;
+    for (const key of Object.keys(input).filter(isReservedKey)) {
+      const inner = { code: 'custom' as const, message: EXPECT_MARK + RESERVED_PHRASE, path: [], input: key };
+      ctx.addIssue({ code: 'invalid_key', origin: 'record', input: key, path: [key], issues: [inner] });
+    }
+  });
+  return check.pipe(map);
 }
 
 const NAME = /^[\p{L}\p{N}_.-](?:[\p{L}\p{N} _.-]{0,98}[\p{L}\p{N}_.-])?$/u;
@@ -148,5 +182,5 @@ export function headerName() {
 /** Header values may not hold line breaks (that would inject headers). */
 export function headerMap() {
   const value = z.string(expecting('a string')).refine((v) => !/[\r\n\0]/.test(v), expecting('a header value without line breaks'));
-  return z.record(headerName(), value, expecting('an object of header names to string values'));
+  return withoutReservedKeys(z.record(headerName(), value, expecting('an object of header names to string values')));
 }

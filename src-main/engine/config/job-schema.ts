@@ -28,6 +28,12 @@ import { hasUserInfo } from './secret-fields.ts';
 
 /** The longest time limit a job or schedule may set: 30 days, in seconds. */
 export const MAX_TIMEOUT_SECONDS = 30 * 24 * 3600;
+/**
+ * The shortest: one millisecond. The engine arms a run's limit as a timer of `seconds * 1000` ms,
+ * and a timer cannot wait less than 1 ms, so `1e-9` would be a limit the engine cannot honour.
+ * Fractions above it are honoured ("timed out after 0.5 s"), and kept valid.
+ */
+export const MIN_TIMEOUT_SECONDS = 0.001;
 /** The response size an HTTP job keeps unless it says otherwise. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 /** The rows a SQL job captures per result set unless it says otherwise. */
@@ -38,7 +44,12 @@ export const JOB_TYPES = ['process', 'http', 'sql'] as const;
 /** Every HTTP method a job may use. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const satisfies readonly HttpMethod[];
 
-const timeoutSeconds = positiveNumber(MAX_TIMEOUT_SECONDS, ' seconds (30 days)');
+/** A time limit in seconds (timeouts, and other per-run thresholds), from 1 ms to 30 days. */
+export function timeLimitSeconds() {
+  return positiveNumber(MAX_TIMEOUT_SECONDS, ' seconds (30 days)', { min: MIN_TIMEOUT_SECONDS, phrase: `at least ${MIN_TIMEOUT_SECONDS} seconds (1 ms)` });
+}
+
+const timeoutSeconds = timeLimitSeconds();
 
 const ENV_NAME = /^[^=\0]{1,255}$/;
 const environmentName = z.string(expecting('a variable name')).regex(ENV_NAME, expecting('a variable name without `=`'));

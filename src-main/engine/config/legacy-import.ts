@@ -8,7 +8,7 @@
  */
 import { DEFAULT_RETRY, type ConnectionSpec, type JobType } from '../types.ts';
 import { isValidEntityName } from './fields.ts';
-import { MAX_TIMEOUT_SECONDS } from './job-schema.ts';
+import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from './job-schema.ts';
 import { LEGACY_JOB_KEYS, legacyJobType, minutesToSeconds, translateLegacyJob, type ConnectionNamer } from './legacy-job.ts';
 import { describe, isRecord, unknownField, type PathSegment, type RawProblem } from './problems.ts';
 import { quartzToCron } from './quartz-cron.ts';
@@ -116,7 +116,7 @@ export function translateLegacyItem(item: Record<string, unknown>, connections: 
     timezone: legacyTimezone(given('TimeZone')),
     enabled: given('IsEnabled'),
     job: job.job,
-    timeoutSeconds: minutesToSeconds(given('TimeoutMinutes'), ['TimeoutMinutes'], problems),
+    timeoutSeconds: minutesToSeconds(given('TimeoutMinutes'), ['TimeoutMinutes'], problems, MIN_TIMEOUT_SECONDS),
     retry: legacyRetry(given('MaxRetries'), given('RetryDelayMinutes'), problems),
     parameters: legacyParameters(given('JobParameters'), name, job.connection, connections, problems),
   };

@@ -9,8 +9,10 @@
  * translation itself cannot make sense of.
  */
 import type { JobType } from '../types.ts';
+import { duplicateKeyMessage, findDuplicateKeys } from './duplicate-keys.ts';
 import { findJsonSyntaxError } from './json-errors.ts';
-import { describe, isRecord, unknownField, type PathSegment, type RawProblem } from './problems.ts';
+import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from './job-schema.ts';
+import { describe, formatSegments, isRecord, unknownField, type PathSegment, type RawProblem } from './problems.ts';
 
 /** Hands out connection names for inline connection strings. */
 export interface ConnectionNamer {
@@ -85,7 +87,7 @@ export function translateLegacyJob(jobType: unknown, configuration: unknown, con
       executablePath: given('ExecutablePath'),
       arguments: given('Arguments'),
       workingDirectory: given('WorkingDirectory'),
-      timeoutSeconds: minutesToSeconds(given('TimeoutMinutes'), [...context.base, 'TimeoutMinutes'], problems),
+      timeoutSeconds: minutesToSeconds(given('TimeoutMinutes'), [...context.base, 'TimeoutMinutes'], problems, MIN_TIMEOUT_SECONDS),
     });
     return { type, job, problems };
   }
@@ -114,12 +116,30 @@ export function translateLegacyJob(jobType: unknown, configuration: unknown, con
   return { type, job, problems, ...(connection === undefined ? {} : { connection }) };
 }
 
-/** Converts a legacy minutes field; 0 and null mean "not set", as they did in the original. */
-export function minutesToSeconds(value: unknown, path: PathSegment[], problems: RawProblem[]): number | undefined {
+const MAX_MINUTES = MAX_TIMEOUT_SECONDS / 60;
+
+/**
+ * Converts a legacy minutes field; 0 and null mean "not set", as they did in the original. The
+ * range (`minSeconds` to 30 days) is checked here, in minutes, so that a problem quotes the value
+ * as the author wrote it rather than the seconds it would become.
+ */
+export function minutesToSeconds(value: unknown, path: PathSegment[], problems: RawProblem[], minSeconds = 0): number | undefined {
   if (value === undefined || value === null || value === 0) return undefined;
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value * 60;
-  problems.push({ path, message: `Expected \`${String(path.at(-1))}\` to be a positive number of minutes, got ${describe(value)}` });
-  return undefined;
+  const field = `\`${String(path.at(-1))}\``;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    problems.push({ path, message: `Expected ${field} to be a positive number of minutes, got ${describe(value)}` });
+    return undefined;
+  }
+  if (value > MAX_MINUTES) {
+    problems.push({ path, message: `Expected ${field} to be at most ${MAX_MINUTES} minutes (30 days), got ${describe(value)}` });
+    return undefined;
+  }
+  if (value * 60 < minSeconds) {
+    const floor = `1/${Math.round(60 / minSeconds)} minute (${minSeconds * 1000} ms)`;
+    problems.push({ path, message: `Expected ${field} to be at least ${floor}, got ${describe(value)}` });
+    return undefined;
+  }
+  return value * 60;
 }
 
 function readConfiguration(value: unknown, base: PathSegment[], problems: RawProblem[]): Record<string, unknown> | undefined {
@@ -129,6 +149,12 @@ function readConfiguration(value: unknown, base: PathSegment[], problems: RawPro
     const syntax = findJsonSyntaxError(value);
     if (syntax) {
       problems.push({ path: base, message: `\`${label}\` is not valid JSON: ${syntax.message} (line ${syntax.line}, column ${syntax.column})` });
+      return undefined;
+    }
+    const duplicate = findDuplicateKeys(value, 1).duplicates[0];
+    if (duplicate) {
+      const where = `\`${formatSegments([label, ...duplicate.objectPath])}\` (a JSON string)`;
+      problems.push({ path: base, message: duplicateKeyMessage(duplicate, where) });
       return undefined;
     }
     parsed = JSON.parse(value);

@@ -13,15 +13,15 @@ import {
   expecting,
   identifier,
   intIn,
+  isReservedKey,
   list,
   nonEmptyString,
   numberIn,
   oneOf,
-  positiveNumber,
   strictObject,
   text,
 } from './fields.ts';
-import { jobSchema, MAX_TIMEOUT_SECONDS } from './job-schema.ts';
+import { jobSchema, MAX_TIMEOUT_SECONDS, timeLimitSeconds } from './job-schema.ts';
 import { PARAMETER_TYPES } from './literal-values.ts';
 import { windowsToIana } from './windows-timezones.ts';
 
@@ -38,7 +38,7 @@ export const NOTIFY_EVENTS = [
 /** The events a recipient gets when the schedule names none. */
 export const DEFAULT_NOTIFY_ON: readonly NotifyEvent[] = ['retries_exhausted'];
 
-const seconds = positiveNumber(MAX_TIMEOUT_SECONDS, ' seconds (30 days)');
+const seconds = timeLimitSeconds();
 
 const cron = z
   .string(expecting('a cron expression such as "0 30 2 * * *"'))
@@ -63,9 +63,12 @@ const timezone = z.string(expecting('an IANA time zone name such as America/Chic
 
 const nullableString = z.string(expecting('a string or null')).nullable();
 
+/** A parameter's name becomes a key of the run's values and of run-now overrides, so it may not be a reserved one. */
+const parameterName = identifier().refine((name) => !isReservedKey(name), expecting('an identifier other than __proto__, constructor or prototype'));
+
 const parameter = strictObject(
   {
-    name: identifier(),
+    name: parameterName,
     type: oneOf(PARAMETER_TYPES),
     value: nullableString.optional(),
     secret: bool().optional(),
