@@ -31,6 +31,7 @@ BEGIN
 END $$;
 CREATE PROCEDURE fail_archive(days int) LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'Archive failed for % days', days; END $$;
 CREATE PROCEDURE add_note(note text) LANGUAGE sql AS $$ INSERT INTO notes VALUES (note) $$;
+CREATE PROCEDURE proto_named(OUT "__proto__" int, OUT constructor int) LANGUAGE plpgsql AS $$ BEGIN "__proto__" := 7; constructor := 8; END $$;
 CREATE PROCEDURE "MixedCase"(OUT answer int) LANGUAGE plpgsql AS $$ BEGIN answer := 42; END $$;
 CREATE PROCEDURE whoami(OUT pid int, OUT who text) LANGUAGE plpgsql AS $$ BEGIN pid := pg_backend_pid(); who := current_setting('application_name'); END $$;
 `;
@@ -146,6 +147,15 @@ describe('PostgreSQL procedures', () => {
     expect(quoted.result.output).toEqual({ answer: 42 });
     const folded = await run({ procedure: 'Public.USP_Archive', parameters: [{ name: 'Days', type: 'int', value: '1' }, { name: 'RowCount', type: 'int', direction: 'output' }] });
     expect(folded.result.output).toEqual({ RowCount: 10 });
+  });
+
+  it('output parameters named __proto__ or constructor come back like any other name', async () => {
+    const { result } = await run({
+      procedure: 'proto_named',
+      parameters: [{ name: '__proto__', type: 'int', direction: 'output' }, { name: 'constructor', type: 'int', direction: 'output' }],
+    });
+    expect(Object.entries(result.output)).toEqual([['__proto__', 7], ['constructor', 8]]);
+    expect(JSON.stringify(result.output)).toBe('{"__proto__":7,"constructor":8}');
   });
 
   it('notices (RAISE NOTICE) and the result go to the output as text', async () => {

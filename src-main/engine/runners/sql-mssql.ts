@@ -167,7 +167,8 @@ export async function executeMssqlPlan(
   // tedious reports each output under the name the server returns (RETURNVALUE token, `@`
   // stripped); SQL Server names are case-insensitive, so match them that way.
   const returned = new Map(Object.entries(done?.output ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  const output: Record<string, unknown> = {};
+  // No prototype: an output parameter may be named __proto__, which would not be a key of `{}`.
+  const output: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const parameter of plan.parameters) {
     if (parameter.direction === 'input') continue;
     output[parameter.name] = toJsonValue(returned.get(parameter.name.toLowerCase()), dateStyleOf(toSqlType(parameter.type)));

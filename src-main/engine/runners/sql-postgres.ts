@@ -233,7 +233,8 @@ function postgresText(value: SqlValue): string | null {
 }
 
 function outputsOf(plan: PostgresPlan, columns: string[], row: unknown[] | undefined): Record<string, unknown> {
-  const output: Record<string, unknown> = {};
+  // No prototype: an output parameter may be named __proto__, which would not be a key of `{}`.
+  const output: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const { name, column } of plan.outputs) {
     const index = columns.findIndex((c) => c.toLowerCase() === column);
     if (index === -1) {
