@@ -210,7 +210,7 @@ describe('runs through the engine with real processes', () => {
       parameters: [{ name: 'Batch', type: 'int', value: '7' }, { name: 'Pin', type: 'int', value: '1234', secret: true }],
     }));
     expect(() => engine.trigger('typed', { parameters: { CurrentDate: '5', Batch: 'seven', Pin: 'x-9f8e' } })).toThrow([
-      'parameters.CurrentDate: Expected `CurrentDate` to be a date such as 2025-01-31, got `5`',
+      'parameters.CurrentDate: Expected `CurrentDate` to be a date such as 2026-01-31, or a date and time such as 2026-01-31T14:30:00 with or without an offset (Z, +01:00, +0100 or +01), got `5`',
       'parameters.Batch: Expected `Batch` to be an integer from -2147483648 to 2147483647, got `seven`',
       'parameters.Pin: Expected `Pin` to be an integer from -2147483648 to 2147483647, got a hidden value',
     ].join('\n'));

@@ -23,7 +23,7 @@ describe('a text value with a date format', () => {
     expect(fill('2026-01-31 23:00:00', 'yyyyMMdd HH:mm')).toBe('20260131 23:00');
   });
 
-  it('reads an offset as written and shows the instant in UTC', () => {
+  it('without a schedule zone among the values, reads an offset as written and shows the instant in UTC', () => {
     expect(fill('2026-01-31T23:00:00-06:00', 'yyyy-MM-dd HH:mm')).toBe('2026-02-01 05:00');
   });
 

@@ -16,7 +16,14 @@ export interface DateValue {
 }
 
 export type TemplateValue = string | null | DateValue;
-export type TemplateValues = Readonly<Record<string, TemplateValue>>;
+
+/**
+ * The zone a run's values show a text date written with an offset in: the schedule's, as for the
+ * built-ins. builtInValues sets it; a symbol, so no placeholder can name it or list it.
+ */
+export const TIME_ZONE = Symbol('time zone');
+
+export type TemplateValues = Readonly<Record<string, TemplateValue>> & { readonly [TIME_ZONE]?: string };
 
 export interface SubstituteOptions {
   /** Names the field in error messages: "arguments[1]", "url". */
@@ -38,7 +45,7 @@ export function substitute(text: string, values: TemplateValues, options: Substi
         `Unknown placeholder {${name}} in ${options.field} (known: ${Object.keys(values).sort().join(', ')})`,
       );
     }
-    const rendered = render(values[name] ?? null, format, name, options.field);
+    const rendered = render(values[name] ?? null, format, name, options.field, values[TIME_ZONE] ?? 'UTC');
     return options.encode ? options.encode(rendered) : rendered;
   });
 }
@@ -50,7 +57,7 @@ export function placeholdersIn(text: string): string[] {
   return names;
 }
 
-function render(value: TemplateValue, format: string | undefined, name: string, field: string): string {
+function render(value: TemplateValue, format: string | undefined, name: string, field: string, timezone: string): string {
   if (value === null) return '';
   if (typeof value === 'string') {
     if (format === undefined) return value;
@@ -58,8 +65,9 @@ function render(value: TemplateValue, format: string | undefined, name: string, 
     if (read === undefined) {
       throw new NonRetryableError(`Placeholder {${name}:${format}} in ${field}: the value is not an ISO-8601 date such as 2026-01-31 or 2026-01-31T14:30:00, so it cannot take a format`);
     }
-    // Without an offset, the fields written are the fields shown, whatever the host's zone.
-    return formatDate(read.at, format, 'UTC');
+    // Without an offset, the fields written are the fields shown, whatever the zones; with one,
+    // the instant it names, shown in the schedule's zone like the built-ins.
+    return formatDate(read.at, format, read.local ? 'UTC' : timezone);
   }
   return formatDate(value.epochMs, format ?? value.defaultFormat, value.timezone);
 }

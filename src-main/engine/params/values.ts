@@ -4,10 +4,10 @@
  */
 import { isValidLiteral, LITERAL_FORMS } from '../config/literal-values.ts';
 import { NonRetryableError, toError, ValidationError, type Problem } from '../errors.ts';
-import type { ParameterType, Run, Schedule, ScheduleParameter } from '../types.ts';
+import type { Run, Schedule, ScheduleParameter } from '../types.ts';
 import { collectSecretValues } from '../config/secret-fields.ts';
 import { readIsoDate, zonedInstant } from './format-date.ts';
-import { placeholdersIn, substitute, type DateValue, type TemplateValue } from './template.ts';
+import { placeholdersIn, substitute, TIME_ZONE, type DateValue, type TemplateValue, type TemplateValues } from './template.ts';
 
 /** Resolves a parameter whose value comes from a query (the SQL runner provides it). */
 export type QueryResolver = (parameter: ScheduleParameter, signal: AbortSignal) => Promise<string | null>;
@@ -25,7 +25,7 @@ const secretTemplates = new WeakMap<object, string[]>();
  * placeholders), and every secret field with placeholders once they are filled in (a secret
  * environment variable, an auth token, a secret header).
  */
-export function secretRunValues(schedule: Schedule, values: Readonly<Record<string, TemplateValue>>): string[] {
+export function secretRunValues(schedule: Schedule, values: TemplateValues): string[] {
   const own = new Set<string>();
   for (const parameter of schedule.parameters) {
     const value = parameter.secret === true ? values[parameter.name] : undefined;
@@ -47,10 +47,18 @@ export function secretRunValues(schedule: Schedule, values: Readonly<Record<stri
 export const BUILT_IN_NAMES = ['CurrentDate', 'CurrentDateTime', 'ScheduledTime', 'RunId', 'Attempt', 'ScheduleName'] as const;
 
 /**
- * The built-ins a "run now" value may replace, and what it must look like: the dates, to re-run a
- * past day. RunId, Attempt and ScheduleName are the engine's to say (a retry copies the values).
+ * The built-ins a "run now" value may replace: the dates, to re-run a past day. Each takes what
+ * readIsoDate reads, the reader dateOverride and a text date's `{Name:format}` use, so what one
+ * takes the others take. RunId, Attempt and ScheduleName are the engine's to say (a retry copies
+ * the values).
  */
-const SETTABLE_BUILT_INS: Readonly<Record<string, ParameterType>> = { CurrentDate: 'date', CurrentDateTime: 'datetime2', ScheduledTime: 'datetime2' };
+const SETTABLE_BUILT_INS: readonly string[] = ['CurrentDate', 'CurrentDateTime', 'ScheduledTime'];
+
+/** What a run-now date must look like, for messages. */
+const DATE_FORM = 'a date such as 2026-01-31, or a date and time such as 2026-01-31T14:30:00 with or without an offset (Z, +01:00, +0100 or +01)';
+
+/** A run's values: by name, and the zone text dates with an offset are shown in. */
+type RunValues = Record<string, TemplateValue> & { readonly [TIME_ZONE]: string };
 
 /**
  * Refuses "run now" values for names that are neither a parameter of `schedule` nor a settable
@@ -61,20 +69,25 @@ export function checkParameterOverrides(schedule: Schedule, overrides: Readonly<
   if (!overrides) return;
   const declared = schedule.parameters.map((p) => p.name);
   const has = declared.length ? `its parameters are ${declared.join(', ')}` : 'it has none';
-  const settable = Object.keys(SETTABLE_BUILT_INS).join(', ');
+  const settable = SETTABLE_BUILT_INS.join(', ');
   const problems = Object.entries(overrides).flatMap(([name, value]): Problem[] => {
     const parameter = schedule.parameters.find((p) => p.name === name);
-    const type = parameter?.type ?? (Object.hasOwn(SETTABLE_BUILT_INS, name) ? SETTABLE_BUILT_INS[name] : undefined);
     const path = `parameters.${name}`;
-    if (type === undefined) {
+    let form: string;
+    if (parameter) {
+      if (isValidLiteral(parameter.type, value)) return [];
+      form = LITERAL_FORMS[parameter.type];
+    } else if (SETTABLE_BUILT_INS.includes(name)) {
+      if (readIsoDate(value)) return [];
+      form = DATE_FORM;
+    } else {
       const why = (BUILT_IN_NAMES as readonly string[]).includes(name)
         ? `'${name}' is set by the engine for each run`
         : `Schedule '${schedule.name}' has no parameter '${name}' (${has})`;
       return [{ path, message: `${why}; a run-now value may also replace ${settable}` }];
     }
-    if (isValidLiteral(type, value)) return [];
     const shown = parameter?.secret === true ? 'a hidden value' : `\`${value}\``;
-    return [{ path, message: `Expected \`${name}\` to be ${LITERAL_FORMS[type]}, got ${shown}` }];
+    return [{ path, message: `Expected \`${name}\` to be ${form}, got ${shown}` }];
   });
   if (problems.length > 0) throw new ValidationError(problems);
 }
@@ -91,9 +104,10 @@ function dateOverride(builtIn: DateValue, text: string): TemplateValue {
 }
 
 /** Built-in values for a run starting at `now`, dates rendered in the schedule's zone. */
-export function builtInValues(schedule: Schedule, run: Run, now: number, timezone: string): Record<string, TemplateValue> {
+export function builtInValues(schedule: Schedule, run: Run, now: number, timezone: string): RunValues {
   const date = (epochMs: number, defaultFormat: string): TemplateValue => ({ kind: 'date', epochMs, timezone, defaultFormat });
   return {
+    [TIME_ZONE]: timezone,
     CurrentDate: date(now, 'yyyy-MM-dd'),
     CurrentDateTime: date(now, "yyyy-MM-dd'T'HH:mm:ss"),
     ScheduledTime: date(run.scheduledFor, 'o'),
@@ -115,11 +129,11 @@ export async function resolveRunValues(
   timezone: string,
   signal: AbortSignal,
   resolveQuery?: QueryResolver,
-): Promise<Record<string, TemplateValue>> {
-  const values: Record<string, TemplateValue> = builtInValues(schedule, run, now, timezone);
+): Promise<RunValues> {
+  const values = builtInValues(schedule, run, now, timezone);
   const overrides = run.parameterOverrides ?? {};
   // First, so that a run-now date reaches every parameter built from it ("{CurrentDate:yyyyMMdd}").
-  for (const name of Object.keys(SETTABLE_BUILT_INS)) {
+  for (const name of SETTABLE_BUILT_INS) {
     if (Object.hasOwn(overrides, name)) values[name] = dateOverride(values[name] as DateValue, overrides[name]!);
   }
   for (const parameter of schedule.parameters) {
