@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NonRetryableError } from '../../src-main/engine/errors.ts';
+import { REGEX_LIMIT_MS, regexBudget } from '../../src-main/engine/runners/bounded-regex.ts';
+import { checkExpect } from '../../src-main/engine/runners/http-expect.ts';
 import { parseJsonPath, readJsonPath } from '../../src-main/engine/runners/http-json-path.ts';
 import { createHttpRunner } from '../../src-main/engine/runners/http-runner.ts';
 import { httpContext, httpJob } from '../fixtures/http/run-context.ts';
@@ -38,6 +40,7 @@ afterAll(async () => {
 });
 
 const run = (job: Record<string, unknown>) => runner.run(httpContext(httpJob(job)));
+const SIMPLIFY = 'the pattern backtracks too much (nested repeats such as (a+)+); simplify it';
 
 describe('http runner: success status', () => {
   it('any 2xx succeeds by default', async () => {
@@ -124,8 +127,14 @@ describe('http runner: expect on the body', () => {
       const outcome = await run({ url: `${server.url}/body/backtracks`, expect: expectation });
       const field = Object.keys(expectation)[0];
       expect(outcome).toMatchObject({ ok: false, retryable: false, result: { status: 200 } });
-      expect(outcome.error).toBe(`Stopped checking ${field} /^(a+)+$/ after 1 s on a 36-byte body: the pattern backtracks too much (nested repeats such as (a+)+); simplify it`);
+      expect(outcome.error).toBe(`Stopped checking ${field} /^(a+)+$/ on a 36-byte body: the 1 s limit for all body checks of a run ran out; ${SIMPLIFY}`);
     }
+  });
+
+  it('when bodyMatches and bodyNotMatches both backtrack without end, the run fails on bodyMatches, saying the 1 s is for all body checks of a run', async () => {
+    const outcome = await run({ url: `${server.url}/body/backtracks`, expect: { bodyMatches: '^(a+)+$', bodyNotMatches: '^(a+)+$' } });
+    expect(outcome).toMatchObject({ ok: false, retryable: false, result: { status: 200 } });
+    expect(outcome.error).toBe(`Stopped checking bodyMatches /^(a+)+$/ on a 36-byte body: the 1 s limit for all body checks of a run ran out; ${SIMPLIFY}`);
   });
 
   it('reads the body in the charset the server names', async () => {
@@ -148,6 +157,34 @@ describe('http runner: expect on the body', () => {
     const outcome = run({ url: `${server.url}/body/ok`, expect: { jsonPath: '$..id', exists: true } });
     await expect(outcome).rejects.toThrow(NonRetryableError);
     await expect(outcome).rejects.toThrow("Unsupported expect.jsonPath `$..id` at `..id`: only $.name, $['name'] and $[index] steps are supported");
+  });
+});
+
+describe('body checks: one time limit per run', () => {
+  const body = { text: BODIES.backtracks!.text, receivedBytes: 36, keptBytes: 36, truncated: false };
+  /** A monotonic clock by which the first match took `ms` (read before and after it). */
+  const firstMatchTook = (ms: number) => {
+    const readings = [0, ms];
+    return () => readings.shift() ?? ms;
+  };
+
+  it('bodyNotMatches gets only what bodyMatches left, and its failure says how much bodyMatches took', () => {
+    const budget = regexBudget(REGEX_LIMIT_MS, firstMatchTook(900));
+    expect(checkExpect({ bodyMatches: '^a', bodyNotMatches: '^(a+)+$' }, body, budget)).toBe(
+      `Stopped checking bodyNotMatches /^(a+)+$/ on a 36-byte body: the 1 s limit for all body checks of a run ran out (bodyMatches took 900 ms of it); ${SIMPLIFY}`,
+    );
+  });
+
+  it('what bodyMatches left is enough for a quick bodyNotMatches', () => {
+    const budget = regexBudget(REGEX_LIMIT_MS, firstMatchTook(900));
+    expect(checkExpect({ bodyMatches: '^a', bodyNotMatches: 'error' }, body, budget)).toBeUndefined();
+  });
+
+  it('with nothing left after bodyMatches, bodyNotMatches fails even on a quick pattern', () => {
+    const budget = regexBudget(REGEX_LIMIT_MS, firstMatchTook(1000));
+    expect(checkExpect({ bodyMatches: '^a', bodyNotMatches: 'error' }, body, budget)).toBe(
+      `Stopped checking bodyNotMatches /error/ on a 36-byte body: the 1 s limit for all body checks of a run ran out (bodyMatches took 1000 ms of it); ${SIMPLIFY}`,
+    );
   });
 });
 

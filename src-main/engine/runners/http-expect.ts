@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { HttpJob } from '../types.ts';
-import { execWithin, REGEX_LIMIT_MS, TIMED_OUT } from './bounded-regex.ts';
+import { REGEX_LIMIT_MS, regexBudget, TIMED_OUT, type RegexBudget } from './bounded-regex.ts';
 import { parseJsonPath, readJsonPath } from './http-json-path.ts';
 
 type Expect = NonNullable<HttpJob['expect']>;
@@ -46,9 +46,10 @@ export interface ExpectBody {
 
 /**
  * Checks the body against `expect`; returns why it fails, or undefined when it passes. Throws
- * NonRetryableError for a JSONPath outside the supported subset.
+ * NonRetryableError for a JSONPath outside the supported subset. Called once per run, whose
+ * pattern checks share one time limit: `budget`, or a fresh one of REGEX_LIMIT_MS.
  */
-export function checkExpect(expect: Expect | undefined, body: ExpectBody): string | undefined {
+export function checkExpect(expect: Expect | undefined, body: ExpectBody, budget?: RegexBudget): string | undefined {
   if (!expect || !expectNeedsBody(expect)) return undefined;
   if (body.truncated) {
     return (
@@ -60,14 +61,24 @@ export function checkExpect(expect: Expect | undefined, body: ExpectBody): strin
     const failure = checkJsonPath(expect, expect.jsonPath, body.text);
     if (failure) return failure;
   }
+  if (expect.bodyMatches === undefined && expect.bodyNotMatches === undefined) return undefined;
+  return checkPatterns(expect, body, budget ?? regexBudget());
+}
+
+/** bodyMatches, then bodyNotMatches with what the first left of the run's time for them. */
+function checkPatterns(expect: Expect, body: ExpectBody, budget: RegexBudget): string | undefined {
   if (expect.bodyMatches !== undefined) {
-    const match = execWithin(new RegExp(expect.bodyMatches), body.text);
+    const match = budget.exec(new RegExp(expect.bodyMatches), body.text);
     if (match === TIMED_OUT) return tooSlow('bodyMatches', expect.bodyMatches, body.keptBytes);
     if (!match) return `Expected the body to match /${expect.bodyMatches}/, but it does not; it starts: ${snippet(body.text)}`;
   }
   if (expect.bodyNotMatches !== undefined) {
-    const match = execWithin(new RegExp(expect.bodyNotMatches), body.text);
-    if (match === TIMED_OUT) return tooSlow('bodyNotMatches', expect.bodyNotMatches, body.keptBytes);
+    const before = budget.spentMs;
+    const match = budget.exec(new RegExp(expect.bodyNotMatches), body.text);
+    if (match === TIMED_OUT) {
+      const earlier = expect.bodyMatches === undefined ? '' : ` (bodyMatches took ${Math.round(before)} ms of it)`;
+      return tooSlow('bodyNotMatches', expect.bodyNotMatches, body.keptBytes, earlier);
+    }
     if (match) {
       const from = Math.max(0, match.index - 40);
       return `Expected the body not to match /${expect.bodyNotMatches}/, but it does: ${snippet(body.text.slice(from))}`;
@@ -76,10 +87,10 @@ export function checkExpect(expect: Expect | undefined, body: ExpectBody): strin
   return undefined;
 }
 
-function tooSlow(field: string, source: string, bytes: number): string {
+function tooSlow(field: string, source: string, bytes: number, earlier = ''): string {
   return (
-    `Stopped checking ${field} /${source}/ after ${REGEX_LIMIT_MS / 1000} s on a ${bytes}-byte body: the pattern backtracks ` +
-    'too much (nested repeats such as (a+)+); simplify it'
+    `Stopped checking ${field} /${source}/ on a ${bytes}-byte body: the ${REGEX_LIMIT_MS / 1000} s limit for all body checks ` +
+    `of a run ran out${earlier}; the pattern backtracks too much (nested repeats such as (a+)+); simplify it`
   );
 }
 
