@@ -19,7 +19,8 @@ import type { RunsRepo } from '../store/runs-repo.ts';
 import type { EngineSettings, Run, Schedule } from '../types.ts';
 import { mayStart, type AdmitContext } from './admission.ts';
 import { executeRun, SHUTDOWN, type ExecutionResult, type ExecutorDeps } from './executor.ts';
-import { recordRunEnd, type Recorded } from './run-end.ts';
+import { isStoreUnavailable, PendingEnds } from './pending-ends.ts';
+import { crashEnd, recordRunEnd, type Recorded } from './run-end.ts';
 
 export interface DispatcherDeps {
   db: Database;
@@ -35,6 +36,8 @@ export interface DispatcherDeps {
   random: () => number;
   /** Told when a retry is queued, so the engine wakes at its due time. */
   onRetryQueued: (retry: Run) => void;
+  /** Called first in each write transaction; throws when this engine may no longer write (the lease). */
+  fence?: () => void;
 }
 
 interface ActiveRun {
@@ -65,7 +68,7 @@ export class Dispatcher {
   #accepting = false;
   #pending = false;
   #filter: ((run: Run) => boolean) | undefined;
-  #endings: Ending[] = [];
+  readonly #endings = new PendingEnds<Ending>(() => this.#flush(this.#deps.clock.now()));
   /** One IMMEDIATE transaction around `work`; built once (better-sqlite3 builds a wrapper per call). */
   readonly #transaction: <T>(work: () => T) => T;
   readonly #savepoint: <T>(work: () => T) => T;
@@ -73,7 +76,8 @@ export class Dispatcher {
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
     const transaction = deps.db.transaction((work: () => unknown) => work());
-    this.#transaction = <T>(work: () => T) => transaction.immediate(work) as T;
+    const fenced = deps.db.transaction((work: () => unknown) => (deps.fence?.(), work()));
+    this.#transaction = <T>(work: () => T) => fenced.immediate(work) as T;
     // Called inside #transaction, better-sqlite3 makes it a SAVEPOINT: one run's end that fails
     // to record is rolled back alone, not with the others of its batch.
     this.#savepoint = <T>(work: () => T) => transaction(work) as T;
@@ -200,15 +204,7 @@ export class Dispatcher {
     const { runs, scheduleById, clock } = this.#deps;
     const recovered: Run[] = [];
     for (const run of runs.withStatus('running')) {
-      const last = run.heartbeatAt ?? run.startedAt;
-      const when = last ? ` (last heartbeat ${new Date(last).toISOString()})` : '';
-      const pid = processNotes.get(run.id) ?? (run.pid ? `; its process ${run.pid} may still be running` : '');
-      const result: ExecutionResult = {
-        status: 'interrupted',
-        finishedAt: clock.now(),
-        error: `Interrupted: Batchlight stopped unexpectedly while the run was running${when}${pid}`,
-        retryable: true,
-      };
+      const result = crashEnd(run, processNotes.get(run.id), clock.now());
       const schedule = scheduleById(run.scheduleId);
       if (schedule) this.#announce(this.#transaction(() => this.#record([{ schedule, run, result }])));
       recovered.push(run);
@@ -262,16 +258,16 @@ export class Dispatcher {
   /**
    * Queues the end of a run; every end queued in this turn is recorded in one transaction, at
    * the end of the turn or before anything else is admitted or dispatched (so that a run which
-   * has ended never counts as running for its schedule's next occurrence).
+   * has ended never counts as running for its schedule's next occurrence); ends the store could
+   * not take are tried again after a pause (pending-ends.ts), their runs holding their slots.
    */
   #ended(ending: Ending): void {
-    this.#endings.push(ending);
-    if (this.#endings.length === 1) setImmediate(() => this.#flush(this.#deps.clock.now()));
+    this.#endings.add(ending);
   }
 
   /** Records the waiting run ends now (before an admission), and asks for a pass for the room they free. */
   #recordEndings(): void {
-    if (this.#endings.length === 0) return;
+    if (!this.#endings.ready) return;
     this.#flush(this.#deps.clock.now(), false);
     this.request();
   }
@@ -283,20 +279,26 @@ export class Dispatcher {
    * runs a schedule again at once finds the room as it now is.
    */
   #flush(now: number, dispatch = true): void {
-    const batch = this.#endings;
+    const batch = this.#endings.take();
     const settings = this.#deps.settings();
     if (batch.length === 0 && !(dispatch && this.#accepting && settings.concurrency > this.#active.size)) return;
-    this.#endings = [];
+    const released: Array<[string, ActiveRun]> = [];
     let recorded: Recorded[] = [];
     let starting: Starting[] = [];
     try {
       [recorded, starting] = this.#transaction(() => {
-        const ends = this.#record(batch);
+        const ends = this.#record(batch, released);
         return [ends, dispatch && this.#accepting ? this.#duePass(now, settings.concurrency - this.#active.size, ends) : []] as const;
       });
     } catch (error) {
-      this.#deps.logger.error('Could not record the end of runs', { runIds: batch.map((e) => e.run.id).join(', '), error: toError(error).message });
+      if (batch.length === 0) return this.#deps.logger.error('Could not start queued runs', { error: toError(error).message });
+      // Not recorded: the runs keep their slots (the store still says they run) and wait.
+      for (const [runId, active] of released) this.#active.set(runId, active);
+      const retryInMs = this.#endings.putBack(batch);
+      const runIds = batch.map((e) => e.run.id).join(', ');
+      return this.#deps.logger.error('Could not record the end of runs; trying again', { runIds, error: toError(error).message, retryInMs });
     }
+    this.#endings.recorded();
     for (const { schedule, run } of starting) this.#start(schedule, run, settings.outputCapBytes);
     this.#announce(recorded);
     for (const ending of batch) ending.recorded();
@@ -353,17 +355,20 @@ export class Dispatcher {
    * Each end is a savepoint of its own: one that cannot be recorded (its schedule was deleted
    * while it ran, say) is logged and leaves the others recorded. Their slots are freed here,
    * before anyone hears of the ends: a listener that runs the schedule again at once (a chained
-   * job, the tray's "run again") finds room and starts it directly.
+   * job, the tray's "run again") finds room and starts it directly (put back, from `released`, on a rollback).
    */
-  #record(endings: ReadonlyArray<Omit<Ending, 'recorded'>>): Recorded[] {
+  #record(endings: ReadonlyArray<Omit<Ending, 'recorded'>>, released: Array<[string, ActiveRun]> = []): Recorded[] {
     const recorded: Recorded[] = [];
     for (const { schedule, run, result } of endings) {
       try {
         recorded.push(this.#savepoint(() => recordRunEnd(this.#deps, schedule, run, result)));
       } catch (error) {
+        // The store could not write (locked, full): the whole batch waits and is tried again.
+        if (isStoreUnavailable(error)) throw error;
         this.#deps.logger.error('Could not record the end of a run', { runId: run.id, schedule: schedule.name, error: toError(error).message });
       }
-      this.#release(run.id);
+      const active = this.#release(run.id);
+      if (active) released.push([run.id, active]);
     }
     return recorded;
   }
@@ -373,11 +378,12 @@ export class Dispatcher {
    * tables, which still point at the records they held, until a full GC: a record keeping its
    * controller (and so the run's signal and listeners) would keep them alive that long too.
    */
-  #release(runId: string): void {
+  #release(runId: string): ActiveRun | undefined {
     const active = this.#active.get(runId);
-    if (!active) return;
+    if (!active) return undefined;
     this.#active.delete(runId);
     active.controller = undefined;
+    return active;
   }
 
   /** Tells listeners of recorded ends and queued retries, once they are committed. */

@@ -60,3 +60,14 @@ function joinDetail(detail: string | null | undefined, note: string | undefined)
   if (!note) return detail ?? null;
   return detail ? `${note}\n${detail}` : note;
 }
+
+/**
+ * The end of a run a crash left `running`, found at the next start: interrupted, retryable, with
+ * its last heartbeat and what became of its process (`processNote`, from orphans.ts).
+ */
+export function crashEnd(run: Run, processNote: string | undefined, now: number): ExecutionResult {
+  const last = run.heartbeatAt ?? run.startedAt;
+  const when = last ? ` (last heartbeat ${new Date(last).toISOString()})` : '';
+  const pid = processNote ?? (run.pid ? `; its process ${run.pid} may still be running` : '');
+  return { status: 'interrupted', finishedAt: now, error: `Interrupted: Batchlight stopped unexpectedly while the run was running${when}${pid}`, retryable: true };
+}
