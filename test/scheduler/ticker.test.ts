@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TIMER_MS } from '../../src-main/engine/clock.ts';
-import { createTicker } from '../../src-main/engine/scheduler/ticker.ts';
+import { createTicker, RETRY_AFTER_FAILURE_MS } from '../../src-main/engine/scheduler/ticker.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
 
 const START = Date.parse('2026-01-05T10:00:00Z');
@@ -118,6 +118,23 @@ describe('createTicker', () => {
     clock.advance(1_000);
     expect(errors).toEqual(['store is locked']);
     expect(wakes).toEqual([1_000, 2_000]);
+  });
+
+  it('a wake at its target that throws is tried again a second later, not at the next regular wake', () => {
+    const clock = createFakeClock(START);
+    const wakes: number[] = [];
+    const ticker = createTicker(
+      clock,
+      (now) => {
+        wakes.push(now - START);
+        if (wakes.length === 1) throw new Error('store is locked');
+      },
+      () => {},
+    );
+    ticker.wakeAt(START + 1_000);
+    clock.advance(1_000);
+    clock.advance(RETRY_AFTER_FAILURE_MS);
+    expect(wakes).toEqual([1_000, 1_000 + RETRY_AFTER_FAILURE_MS]);
   });
 
   it('without onError, a throwing onWake surfaces the error and the ticker still re-arms', () => {

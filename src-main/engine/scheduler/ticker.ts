@@ -6,6 +6,9 @@
 import { MAX_TIMER_MS, type Clock, type TimerHandle } from '../clock.ts';
 import { describeValue, toError } from '../errors.ts';
 
+/** After a wake at its target throws, the next try comes this much later, ms. */
+export const RETRY_AFTER_FAILURE_MS = 1000;
+
 /** Wakes the engine when the wall clock reaches a target, and at least once a minute anyway. */
 export interface Ticker {
   /**
@@ -23,8 +26,9 @@ export interface Ticker {
  * reached the target (the target is then cleared; the engine sets the next one), and at least
  * every MAX_TIMER_MS of running (monotonic) time even without a target, so the engine notices
  * clock jumps. An early wake (the wall clock is behind the target, e.g. it was set back) re-arms
- * without calling `onWake`. If `onWake` throws, the ticker re-arms first and then hands the
- * error to `onError`; without `onError` it rethrows from the timer callback, never silently.
+ * without calling `onWake`. If `onWake` throws, the ticker re-arms first (a wake at its target
+ * that set no new one is tried again RETRY_AFTER_FAILURE_MS later) and then hands the error to
+ * `onError`; without `onError` it rethrows from the timer callback, never silently.
  */
 export function createTicker(clock: Clock, onWake: (now: number) => void, onError?: (error: Error) => void): Ticker {
   let target: number | null = null;
@@ -61,6 +65,9 @@ export function createTicker(clock: Clock, onWake: (now: number) => void, onErro
     } finally {
       waking = false;
     }
+    // A wake that failed (the store was locked past its busy timeout) has planned nothing: try
+    // again soon, not at the next regular wake a minute later, when its occurrences would be late.
+    if (failure !== undefined && due && target === null) target = clock.now() + RETRY_AFTER_FAILURE_MS;
     arm();
     if (failure === undefined) return;
     if (!onError) throw failure;
