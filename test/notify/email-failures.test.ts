@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { notificationsOf } from '../../src-main/engine/notify/history.ts';
-import { createNotificationsRepo } from '../../src-main/engine/store/notifications-repo.ts';
 import { waitForEnd } from '../helpers/engine-harness.ts';
 import { closedPort, notifyingEngine, saveNodeSchedule, smtpSettings, SMTP_USER, startSilentServer, startSmtp } from './notify-harness.ts';
 
@@ -68,22 +67,6 @@ describe('email delivery failures', () => {
     const [notification] = notificationsOf(engine.store, run.id);
     expect(notification).toMatchObject({ status: 'failed' });
     expect(notification!.error).toMatch(/STARTTLS/i);
-  });
-
-  it('a notification left pending by a crash is marked failed when the notifier starts again', async () => {
-    const setup = await notifyingEngine({});
-    saveNodeSchedule(setup.engine, 'nightly', 'process.exit(0)');
-    const run = await waitForEnd(setup.engine, setup.engine.trigger('nightly').id);
-    createNotificationsRepo(setup.engine.store.db).insert({
-      id: 'n-1', runId: run.id, scheduleId: run.scheduleId, channel: 'email', target: 'ops@corp.test', event: 'success',
-      status: 'pending', attempts: 1, error: null, createdAt: Date.now(), sentAt: null,
-    });
-
-    await setup.restartNotifier();
-
-    expect(notificationsOf(setup.engine.store, run.id)).toMatchObject([
-      { id: 'n-1', status: 'failed', error: 'Batchlight stopped before this notification was sent' },
-    ]);
   });
 
   it('with no SMTP server configured the notification is recorded as failed with the reason', async () => {

@@ -36,8 +36,13 @@ export interface RunMessageInput {
   willRetry?: boolean;
   /** Messages flood control held back since the last one sent. */
   heldBack?: { count: number; since: number };
+  /** True when this is sent again after a restart (the first try may have arrived). */
+  resent?: boolean;
   redact: (text: string) => string;
 }
+
+/** Said by a message sent again after a restart: the endpoint may have had it already. */
+export const RESENT_NOTE = 'Sent again after Batchlight restarted: it stopped while sending this message, which may have reached you already.';
 
 const STATUS_LABEL: Record<string, string> = {
   failed: 'FAILED',
@@ -101,7 +106,10 @@ export function runMessage(input: RunMessageInput): NotificationMessage {
     subject,
     tone: event === 'success' || event === 'recovered' ? 'good' : event === 'long_running' || event === 'skipped' ? 'warn' : 'bad',
     facts: facts.filter(([, value]) => value !== '').map(([l, v]) => [l, redact(v)]),
-    notes: more ? [`${capitalise(more)} (held back by flood control).`] : [],
+    notes: [
+      ...(more ? [`${capitalise(more)} (held back by flood control).`] : []),
+      ...(input.resent ? [RESENT_NOTE] : []),
+    ],
     error,
     output,
     data: {
@@ -116,6 +124,7 @@ export function runMessage(input: RunMessageInput): NotificationMessage {
       attempt: run.attempt + 1,
       maxAttempts,
       willRetry: input.willRetry === true,
+      resent: input.resent === true,
       trigger: run.trigger,
       triggeredBy: run.triggeredBy === null ? null : redact(run.triggeredBy),
       scheduledFor: iso(run.scheduledFor),

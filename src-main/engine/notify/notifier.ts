@@ -8,6 +8,9 @@
  * `notifyFloodMinutes`, default 10). One held back is stored as `suppressed` and counted into the
  * next message sent ("and 14 more failures since 02:10"). The state is the notifications table,
  * so it survives a restart.
+ *
+ * A message is stored as `pending` before it goes out, so one a killed engine left unsent is sent
+ * again at the next start (resume.ts): at least once, bounded by age.
  */
 import { randomUUID } from 'node:crypto';
 import { sleepMonotonic, type Clock } from '../clock.ts';
@@ -22,6 +25,7 @@ import { DEFAULT_DELIVERY, type DeliveryOptions } from './delivery.ts';
 import { runMessage } from './message.ts';
 import { readNotifySettings, type NotifySettings } from './notify-settings.ts';
 import { FAILED_STATUSES, finishedEvents, listensTo, planNotifications, skippedEvents, type PlannedNotification } from './plan.ts';
+import { resumePending } from './resume.ts';
 import { sendMessage } from './send.ts';
 
 export interface NotifierOptions {
@@ -46,8 +50,8 @@ export interface Notifier {
   flush(): Promise<void>;
 }
 
-/** One message on its way. */
-interface Sending {
+/** One message on its way: decided now, or left pending by a stopped process (`resent`). */
+export interface Sending {
   schedule: Schedule;
   run: Run;
   planned: PlannedNotification;
@@ -55,14 +59,16 @@ interface Sending {
   heldBack: { count: number; since: number } | undefined;
   settings: NotifySettings;
   willRetry: boolean;
+  resent?: boolean;
 }
 
 /** Bytes of each output file read for the last lines. */
 const OUTPUT_WINDOW_BYTES = 64 * 1024;
 
 /**
- * Starts notifying about the runs `events` reports. Create it once the engine holds the data
- * folder: it marks messages a stopped process left half-sent as failed.
+ * Starts notifying about the runs `events` reports. Create it only once the engine holds the data
+ * folder lease: it sends again the messages a stopped process left unsent, and two engines doing
+ * so would send them twice.
  */
 export function createNotifier(options: NotifierOptions): Notifier {
   const { store, events, clock, host } = options;
@@ -89,9 +95,6 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const mayNotify = (schedule: Schedule | undefined) =>
     schedule !== undefined &&
     (schedule.notify?.email !== undefined || schedule.notify?.webhook !== undefined || (store.settings.lastKnown<{ defaultTo?: string[] }>('notify')?.defaultTo?.length ?? 0) > 0);
-
-  const abandoned = repo.failPending('Batchlight stopped before this notification was sent');
-  if (abandoned) logger.warn(`${abandoned} notifications were left unsent by an unexpected stop`);
 
   const track = (work: Promise<void>) => {
     const tracked = work.catch((error: unknown) => logger.error('A notification failed unexpectedly', { error: toError(error).message }));
@@ -141,22 +144,23 @@ export function createNotifier(options: NotifierOptions): Notifier {
     return { record, heldBack };
   };
 
-  const send = async ({ schedule, run, planned, record, heldBack, settings, willRetry }: Sending) => {
+  const send = async ({ schedule, run, planned, record, heldBack, settings, willRetry, resent }: Sending) => {
     const redact = (text: string) => store.redactor.redact(text);
     const output = await recentOutput(store, run);
-    const message = runMessage({ event: planned.event, run, schedule, host, now: clock.now(), output, heldBack, willRetry, redact });
+    const message = runMessage({ event: planned.event, run, schedule, host, now: clock.now(), output, heldBack, willRetry, resent, redact });
     const destination = planned.channel === 'email'
       ? { channel: 'email' as const, to: planned.to, cc: planned.cc }
       : { channel: 'webhook' as const, name: planned.target };
     const result = await sendMessage(message, destination, settings, delivery, stop.signal, redact);
     const log = logger.child({ scheduleId: schedule.id, schedule: schedule.name, runId: run.id });
-    const fields = { channel: planned.channel, target: planned.target, event: planned.event, attempts: result.attempts };
+    const attempts = record.attempts + result.attempts;
+    const fields = { channel: planned.channel, target: planned.target, event: planned.event, attempts, resent: resent === true };
     if (result.ok) log.info('Notification sent', fields);
     else log.warn('Notification failed', { ...fields, error: result.error });
     try {
       repo.finish(record.id, {
         status: result.ok ? 'sent' : 'failed',
-        attempts: result.attempts,
+        attempts,
         error: result.error,
         sentAt: result.ok ? clock.now() : null,
       });
@@ -184,10 +188,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   const unwatch = (run: Run) => watches.get(run.id)?.abort('run ended');
 
+  const hasRetryQueued = (run: Run) =>
+    FAILED_STATUSES.has(run.status) && store.runs.list({ chainId: run.chainId, limit: 1000 }).some((r) => r.attempt === run.attempt + 1);
+
   const onFinished = (run: Run) => {
     unwatch(run);
     if (!mayNotify(scheduleOf(run.scheduleId))) return;
-    const retryQueued = FAILED_STATUSES.has(run.status) && store.runs.list({ chainId: run.chainId, limit: 1000 }).some((r) => r.attempt === run.attempt + 1);
+    const retryQueued = hasRetryQueued(run);
     const previous = run.status === 'succeeded' ? repo.previousOutcome(run.scheduleId, run.id, run.finishedAt ?? clock.now()) : undefined;
     notify(run, finishedEvents(run, { retryQueued, previous }), retryQueued);
   };
@@ -198,6 +205,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
     events.on('run.finished', onFinished),
     events.on('run.skipped', (run) => notify(run, skippedEvents(run))),
   ];
+
+  for (const left of resumePending({ repo, store, clock, logger, scheduleOf, retryQueued: hasRetryQueued })) track(send(left));
 
   const flush = async () => {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -70,7 +70,20 @@ export function createNotificationsRepo(db: Database) {
     `SELECT count(*) AS n, MIN(created_at) AS first FROM notifications
       WHERE schedule_id = ? AND event = ? AND channel = ? AND status = 'suppressed' AND rowid > ?`,
   );
-  const failPendingStmt = db.prepare(`UPDATE notifications SET status = 'failed', error = ? WHERE status = 'pending'`);
+  const pendingStmt = db.prepare<[], NotificationRow>(
+    "SELECT * FROM notifications WHERE status = 'pending' ORDER BY created_at, rowid",
+  );
+  // The rows held back since the message before this one, as flood control counted them when it
+  // admitted this one (the message before is the last one sent or pending, as in lastSentStmt).
+  const heldBackBeforeStmt = db.prepare<[{ id: string }], { n: number; first: number | null }>(
+    `WITH this AS (SELECT rowid AS seq, schedule_id, event, channel FROM notifications WHERE id = @id),
+      previous AS (SELECT COALESCE(MAX(n.rowid), 0) AS seq FROM notifications n, this
+        WHERE n.schedule_id = this.schedule_id AND n.event = this.event AND n.channel = this.channel
+          AND n.status IN ('sent', 'pending') AND n.rowid < this.seq)
+    SELECT count(*) AS n, MIN(n.created_at) AS first FROM notifications n, this, previous
+      WHERE n.schedule_id = this.schedule_id AND n.event = this.event AND n.channel = this.channel
+        AND n.status = 'suppressed' AND n.rowid < this.seq AND n.rowid > previous.seq`,
+  );
   const previousOutcomeStmt = db.prepare<[string, string, number], { status: RunStatus }>(
     `SELECT status FROM runs
       WHERE schedule_id = ? AND id <> ? AND finished_at <= ?
@@ -108,9 +121,14 @@ export function createNotificationsRepo(db: Database) {
       const held = heldBackStmt.get(scheduleId, event, channel, last?.seq ?? 0);
       return { lastSentAt: last?.at ?? null, heldBack: held?.n ?? 0, firstHeldBackAt: held?.first ?? null };
     },
-    /** Ends notifications a stopped process left half-sent; returns how many. */
-    failPending(reason: string): number {
-      return failPendingStmt.run(reason).changes;
+    /** Notifications decided but not yet sent or failed: at start, the ones a stopped process left. */
+    pending(): NotificationRecord[] {
+      return pendingStmt.all().map(toRecord);
+    },
+    /** The messages flood control held back into notification `id` when it was admitted. */
+    heldBackBefore(id: string): { count: number; since: number | null } {
+      const held = heldBackBeforeStmt.get({ id });
+      return { count: held?.n ?? 0, since: held?.first ?? null };
     },
     /** How the schedule's previous run (before `runId`, skips and cancels aside) ended. */
     previousOutcome(scheduleId: string, runId: string, finishedAt: number): RunStatus | undefined {
