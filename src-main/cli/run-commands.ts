@@ -5,6 +5,7 @@
  */
 import { MAX_PAGE } from '../api/handler-args.ts';
 import { MAX_TIMEOUT_SECONDS } from '../engine/config/job-schema.ts';
+import { outputIncomplete } from '../engine/runs/executor.ts';
 import { DataFolderBusyError, type LeaseHolder } from '../engine/store/lease.ts';
 import { RUN_STATUSES, type Run, type RunStatus } from '../engine/types.ts';
 import { notificationsOf } from '../engine/notify/history.ts';
@@ -170,8 +171,15 @@ export async function show(ctx: CliContext): Promise<number> {
   if (ctx.flags.output) {
     for (const stream of ['stdout', 'stderr'] as const) {
       const { text, totalBytes } = await engine.readOutput(id, stream);
-      ctx.out(`----- ${stream} (${totalBytes} bytes) -----`);
+      const incomplete = outputIncomplete(run.errorDetail, stream);
+      ctx.out(`----- ${stream} (${totalBytes} bytes${incomplete ? '; INCOMPLETE: the rest could not be written, see errorDetail' : ''}) -----`);
       if (text) ctx.out(text.trimEnd());
+      // The file stops where writing failed; the run row still holds the stream's last 4 KB.
+      const tail = stream === 'stdout' ? run.stdoutTail : run.stderrTail;
+      if (incomplete && tail && !text.endsWith(tail)) {
+        ctx.out(`----- ${stream}: its last ${Buffer.byteLength(tail, 'utf8')} bytes, kept in the run -----`);
+        ctx.out(tail.trimEnd());
+      }
     }
   }
   return 0;

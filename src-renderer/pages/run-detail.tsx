@@ -59,7 +59,9 @@ export function RunDetail({ id }: { id: string }) {
           <ol aria-label="Attempt chain">{chain.map((r: Run) => (
             <li key={r.id}>{r.id === id ? <strong>attempt {r.attempt}</strong> : <a href={href('runs', r.id)}>attempt {r.attempt}</a>} <StatusBadge status={r.status} /> {formatTime(r.startedAt ?? r.dueAt)}</li>
           ))}</ol>
-          {run.error && (<><h2>Error</h2><p className="error" data-testid="run-error">{run.error}</p>{run.errorDetail && <pre className="muted" style={{ whiteSpace: 'pre-wrap' }}>{run.errorDetail}</pre>}</>)}
+          {run.error && (<><h2>Error</h2><p className="error" data-testid="run-error">{run.error}</p></>)}
+          {/* A succeeded run may have details too: output that could not be written, say. */}
+          {run.errorDetail && (<>{!run.error && <h2>Details</h2>}<pre className="muted" data-testid="run-error-detail" style={{ whiteSpace: 'pre-wrap' }}>{run.errorDetail}</pre></>)}
         </div>
       </div>
       {run.result !== null && run.result !== undefined && <ResultView result={run.result} />}

@@ -181,6 +181,26 @@ describe('the Batchlight window', () => {
     expect(hook.posts.map((p) => p.path)).toEqual(['/chat']);
   });
 
+  it('shows on a succeeded run that its output could not all be written', async () => {
+    // A file where the runs folder should be: the output's file cannot be created, as on a full disk.
+    const runsDir = path.join(server.dataDir, 'runs');
+    fs.renameSync(runsDir, `${runsDir}.aside`);
+    fs.writeFileSync(runsDir, '');
+    try {
+      const script = "for(let i=1;i<=30;i++)console.log('line '+i+' '+'x'.repeat(490))";
+      await callApi(page, 'createSchedule', { spec: { name: 'e2e-lost-output', cron: '0 4 * * *', job: { type: 'process', executablePath: NODE, arguments: ['-e', script] } } });
+      await open('#/schedules', 'Schedules');
+      await page.getByRole('button', { name: 'Run e2e-lost-output now' }).click();
+      await page.waitForSelector('h1 .status:has-text("succeeded")', { timeout: 20_000 });
+      await page.waitForSelector('h2:text-is("Details")');
+      await page.waitForSelector('[data-testid="run-error-detail"]:has-text("Output incomplete (stdout)")');
+      await logContains('line 30');
+    } finally {
+      fs.rmSync(runsDir);
+      fs.renameSync(`${runsDir}.aside`, runsDir);
+    }
+  });
+
   it('shows start at login disabled with a note in a browser (no desktop app)', async () => {
     await open('#/settings', 'Settings');
     await expect(page.getByLabel('Start at login').isDisabled()).resolves.toBe(true);

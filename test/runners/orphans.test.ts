@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { endOrphanedJob, processStartedAt } from '../../src-main/engine/runners/orphans.ts';
 import { isDead, onCleanup, waitFor } from '../helpers/engine-harness.ts';
@@ -13,6 +14,22 @@ function sleeper() {
     }
   });
   return child.pid!;
+}
+
+/** A process group whose leader has exited (and been reaped) while its member `sleep 60` lives on. */
+async function leaderlessGroup() {
+  const child = spawn('/bin/sh', ['-c', 'sleep 60 & echo $!; exit 0'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+  onCleanup(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  });
+  const member = new Promise<number>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+  await new Promise((resolve) => child.once('exit', resolve));
+  child.stdout.destroy();
+  return { pid: child.pid!, member: await member };
 }
 
 describe('ending a job a crashed engine left running', () => {
@@ -34,6 +51,20 @@ describe('ending a job a crashed engine left running', () => {
     const pid = sleeper();
     expect(await endOrphanedJob(pid, Date.now() - 3_600_000)).toBe('not-ours');
     expect(isDead(pid)).toBe(false);
+  });
+
+  it('ends what is left of the process group when the process itself has exited', async () => {
+    const { pid, member } = await leaderlessGroup();
+    expect(isDead(member)).toBe(false);
+    expect(await endOrphanedJob(pid, Date.now())).toBe('group-ended');
+    await waitFor(() => isDead(member), 10_000, 'the group member to end');
+  });
+
+  it('leaves alone a group holding the pid of a run from before the machine started', async () => {
+    const { pid, member } = await leaderlessGroup();
+    const beforeBoot = Date.now() - os.uptime() * 1000 - 60_000;
+    expect(await endOrphanedJob(pid, beforeBoot)).toBe('gone');
+    expect(isDead(member)).toBe(false);
   });
 
   it('reports a process that has already exited', async () => {

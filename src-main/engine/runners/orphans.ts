@@ -4,12 +4,28 @@
  * the pid still belongs to the job: the process must have started within a minute of the run,
  * so a pid the OS has since given to another program is left alone.
  *
+ * The process the engine started (the leader) may have exited while processes it started live
+ * on: a script that put its worker in the background, or a leader killed by SIGPIPE when the
+ * dead engine's end of its output pipe closed. POSIX: the runner spawns every job detached, so
+ * the leader's pid is its process group's id and the worker stays in that group; the group is
+ * probed (`kill(-pid, 0)`) and, if any member lives, ended like a timed-out run's tree. While a
+ * member lives the group keeps its id and the kernel gives that id to no new process, so a live
+ * group `pid` is the job's, unless the job's whole group ended, a later process got the pid, led
+ * a group of its own and exited leaving members behind (a daemon's double fork). That needs the
+ * pids to wrap around, or a restart of the machine; the latter is checked (nothing of a run
+ * survives a boot that came after it started).
+ * Windows has no group to probe: the runner does not spawn detached there, and `taskkill /T`
+ * walks parent process ids from a living process, so children whose parent (the leader) has
+ * exited cannot be found from the pid. Ending them would need the job started inside a Job
+ * Object, which the runner does not do: on Windows such children may run beside the retry.
+ *
  * Start times: Linux reads /proc (boot time + start ticks); Windows asks PowerShell for
  * Get-Process StartTime (documented on Microsoft Learn: System.Diagnostics.Process.StartTime),
  * checked here only through its command line; macOS and others use `ps -o lstart=`.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { Run } from '../types.ts';
@@ -19,7 +35,7 @@ import { killProcessTree } from './process-tree.ts';
 const SAME_PROCESS_WINDOW_MS = 60_000;
 
 /** What became of a crashed run's process. */
-export type OrphanOutcome = 'ended' | 'gone' | 'not-ours';
+export type OrphanOutcome = 'ended' | 'group-ended' | 'gone' | 'not-ours';
 
 /**
  * Ends the process trees that a crashed engine on `host` left running for `running` runs, before
@@ -31,8 +47,10 @@ export async function endOrphanedRuns(running: readonly Run[], host: string, log
     if (!run.pid || run.host !== host || run.startedAt === null) continue;
     const outcome = await endOrphanedJob(run.pid, run.startedAt);
     if (outcome === 'ended') logger.warn(`Ended process ${run.pid}, left running by a crash`, { runId: run.id });
+    if (outcome === 'group-ended') logger.warn(`Ended the processes left in process group ${run.pid} by a crash`, { runId: run.id });
     notes.set(run.id, {
       ended: `; its process ${run.pid} was still running and has been ended`,
+      'group-ended': `; its process ${run.pid} had exited, but processes it started (process group ${run.pid}) were still running and have been ended`,
       gone: `; its process ${run.pid} had already exited`,
       'not-ours': `; process ${run.pid} now belongs to another program and was left alone`,
     }[outcome]);
@@ -40,15 +58,26 @@ export async function endOrphanedRuns(running: readonly Run[], host: string, log
   return notes;
 }
 
-/** Ends the tree of `pid` if it is still the process the run started at `startedAt`. */
+/**
+ * Ends the tree of `pid` if it is still the process the run started at `startedAt`, or, once
+ * that process has exited, what is left of its process group (POSIX).
+ */
 export async function endOrphanedJob(pid: number, startedAt: number, platform: NodeJS.Platform = process.platform): Promise<OrphanOutcome> {
-  if (!alive(pid)) return 'gone';
+  if (!alive(pid)) return (await endLeaderlessGroup(pid, startedAt, platform)) ? 'group-ended' : 'gone';
   const processStart = await processStartedAt(pid, platform);
   if (processStart === undefined || processStart < startedAt - 2000 || processStart > startedAt + SAME_PROCESS_WINDOW_MS) {
     return 'not-ours';
   }
   await killProcessTree(pid, platform, 2000);
   return 'ended';
+}
+
+/** Ends the members left in group `pid` after its leader exited; false when there are none to end. */
+async function endLeaderlessGroup(pid: number, startedAt: number, platform: NodeJS.Platform): Promise<boolean> {
+  if (platform === 'win32' || !groupAlive(pid)) return false;
+  if (Date.now() - os.uptime() * 1000 > startedAt) return false;
+  await killProcessTree(pid, platform, 2000);
+  return true;
 }
 
 /** When process `pid` started (epoch ms), or undefined if that cannot be told. */
@@ -81,6 +110,16 @@ function alive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** EPERM (the members changed user) counts as gone: such a group could not be signalled anyway. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

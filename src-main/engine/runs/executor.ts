@@ -3,13 +3,14 @@
  * limit, calls the runner with an AbortSignal, and turns whatever happened into the run's final
  * status. It never throws: every failure becomes a recorded outcome.
  */
+import { stat } from 'node:fs/promises';
 import { sleepMonotonic, type Clock } from '../clock.ts';
 import { NonRetryableError, RunCancelledError, RunTimeoutError, toError } from '../errors.ts';
 import { redactingLogger, type Logger } from '../logger.ts';
 import { resolveRunValues, secretRunValues, type QueryResolver } from '../params/values.ts';
 import type { Redactor, RunRedactor } from '../redact.ts';
 import type { Runner, RunnerOutcome } from '../runners/runner.ts';
-import { createRunOutput } from '../store/output-files.ts';
+import { createRunOutput, type OutputStream, type RunOutput } from '../store/output-files.ts';
 import type { RunFinish } from '../store/runs-repo.ts';
 import type { JobType, Run, RunStatus, Schedule } from '../types.ts';
 
@@ -63,6 +64,7 @@ export async function executeRun(
   }
   let outcome: RunnerOutcome | undefined;
   let thrown: Error | undefined;
+  let outputError: Error | undefined;
   try {
     const runner = deps.runners.get(schedule.job.type);
     if (!runner) throw new NonRetryableError(`No runner is available for job type '${schedule.job.type}'`);
@@ -88,10 +90,16 @@ export async function executeRun(
   } finally {
     // A reason of our own: abort() without one builds a DOMException, with a stack, every run.
     timer?.abort(RUN_ENDED);
-    await output.close().catch((error: unknown) => log.warn('Could not close run output', { error: toError(error).message }));
+    await output.close().catch((error: unknown) => {
+      outputError = toError(error);
+      log.warn('Could not close run output', { error: outputError.message });
+    });
   }
   const tails = output.tails();
   const result = classify(outcome, thrown, controller.signal);
+  // The job's own status stands (it may well have succeeded); the lost output is said in the detail.
+  const lost = await lostOutputNote(output, tails, deps.outputCapBytes, outputError);
+  if (lost) result.errorDetail = result.errorDetail ? `${lost}\n${result.errorDetail}` : lost;
   // Every field, always in this order. A spread plus keys the source lacks gives each run's
   // object a hidden class of its own, which V8 keeps alive past the young generation.
   const finished: ExecutionResult = {
@@ -109,6 +117,43 @@ export async function executeRun(
   const level = finished.status === 'succeeded' ? 'info' : 'warn';
   log[level](`Run ${finished.status}`, { exitCode: finished.exitCode, error: finished.error });
   return finished;
+}
+
+/** How each line of a run's `errorDetail` saying that a stream's output was lost begins. */
+const LOST_OUTPUT = 'Output incomplete';
+
+/** Whether `errorDetail` says that some of `stream`'s output could not be written (disk full). */
+export function outputIncomplete(errorDetail: string | null, stream: OutputStream): boolean {
+  return errorDetail?.split('\n').some((line) => line.startsWith(`${LOST_OUTPUT} (${stream})`)) ?? false;
+}
+
+/**
+ * One line per stream whose file holds less than the stream received (its cap aside) while its
+ * tail alone does not hold it all either, e.g. `Output incomplete (stdout): Cannot keep run output
+ * in …: ENOSPC …; 8192 of 15000 bytes kept in its file, and the last 4096 in the run`.
+ */
+async function lostOutputNote(
+  output: RunOutput,
+  tails: { stdout: string; stderr: string },
+  capBytes: number,
+  error: Error | undefined,
+): Promise<string | undefined> {
+  const received = output.bytes();
+  const lines: string[] = [];
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const tailBytes = Buffer.byteLength(tails[stream], 'utf8');
+    // The tail holds it all: lost only if a file (which readers prefer) exists and fell short,
+    // which can only be when closing failed; no stat for every short run.
+    const inTail = received[stream] <= tailBytes;
+    if (received[stream] === 0 || (inTail && !error)) continue;
+    const file = output.paths[stream];
+    const size = (await stat(file).catch(() => undefined))?.size;
+    if ((inTail && size === undefined) || (size ?? 0) >= Math.min(received[stream], capBytes)) continue;
+    const inFile = size ?? 0;
+    const cause = error?.message.includes(file) ? `${error.message}; ` : '';
+    lines.push(`${LOST_OUTPUT} (${stream}): ${cause}${inFile} of ${received[stream]} bytes kept in its file, and the last ${tailBytes} in the run`);
+  }
+  return lines.length ? lines.join('\n') : undefined;
 }
 
 function classify(

@@ -160,7 +160,9 @@ export async function readRunOutput(
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // No file (ENOTDIR: something that is not a folder stands where its folder should be).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
     if (!kept) return { text: '', totalBytes: 0, offset, nextOffset: offset };
     const bytes = Buffer.from(kept, 'utf8');
     return page(bytes.length, offset, length, (from, to) => Promise.resolve(bytes.subarray(from, to)));
