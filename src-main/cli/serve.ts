@@ -1,6 +1,8 @@
 /**
  * `batchlight serve`: the headless host. Runs the engine on the data folder until SIGINT or
  * SIGTERM, then stops gracefully (running jobs get the grace period, then their trees end).
+ * If another engine takes the data folder (this one was frozen past the lease's stale threshold),
+ * the engine stops itself and `serve` exits 1 saying so; restarted, it refuses while the other serves.
  * With `--ui [--port N]` it also serves the browser UI and its API on 127.0.0.1 and prints, once,
  * the URL with the access token (kept in the data folder's `http-token` file).
  */
@@ -30,6 +32,14 @@ export async function serve(ctx: CliContext): Promise<number> {
   const ui = ctx.flags.ui === true ? await startUi(engine, dataDir, port) : undefined;
   return new Promise((resolve) => {
     let stopping = false;
+    const close = (code: number) =>
+      (ui?.transport.close() ?? Promise.resolve()).then(() => engine.stop()).then(
+        () => resolve(code),
+        (error: unknown) => {
+          ctx.err(`Stopped with an error: ${error instanceof Error ? error.message : String(error)}`);
+          resolve(1);
+        },
+      );
     const stop = (signal: string) => {
       if (stopping) {
         // A second Ctrl+C: stop now. process.exit runs the hook that kills every job tree still
@@ -39,16 +49,18 @@ export async function serve(ctx: CliContext): Promise<number> {
       }
       stopping = true;
       ctx.out(`${signal} received: stopping (running jobs get the grace period)…`);
-      (ui?.transport.close() ?? Promise.resolve()).then(() => engine.stop()).then(
-        () => resolve(0),
-        (error: unknown) => {
-          ctx.err(`Stopped with an error: ${error instanceof Error ? error.message : String(error)}`);
-          resolve(1);
-        },
-      );
+      void close(0);
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    // The engine stopped itself (another engine took the folder): exit non-zero for a service
+    // manager to restart us; started again, `serve` refuses while that engine serves.
+    engine.whenStopped().catch((error: unknown) => {
+      if (stopping) return;
+      stopping = true;
+      ctx.err(`batchlight serve: ${error instanceof Error ? error.message : String(error)}; exiting`);
+      void close(1);
+    });
     // Only now: whoever waits for this line may signal at once, and without a listener the
     // signal's default action would kill the process with no graceful stop.
     ctx.out(`Batchlight is serving ${dataDir} (pid ${process.pid}); logs in ${paths.logs}. Press Ctrl+C to stop.`);

@@ -84,6 +84,12 @@ async function start(): Promise<void> {
     return;
   }
   wire(engine, logsDir);
+  // Another engine took the data folder (this one was frozen past the lease's stale threshold):
+  // the engine has stopped itself; say why and quit, as `serve` exits 1.
+  engine.whenStopped().catch((error: unknown) => {
+    dialog.showErrorBox('Batchlight stopped', toError(error).message);
+    app.exit(1);
+  });
 }
 
 function wire(engine: Engine, logsDir: string): void {

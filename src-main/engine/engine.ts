@@ -3,15 +3,15 @@
  * dispatcher and the runners, owns every timer (none armed longer than 60 s), and notices changes
  * made by another process (the CLI) through SQLite's data_version within a second.
  */
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { systemClock, type TimerHandle } from './clock.ts';
 import type { ScheduleFile } from './config/validate.ts';
 import { NotFoundError, toError } from './errors.ts';
 import { EngineEvents, type EngineState, type ScheduleChange } from './events.ts';
-import { silentLogger, type Logger } from './logger.ts';
-import { createNotifier, type Notifier, type NotifierOptions } from './notify/notifier.ts';
-import { checkParameterOverrides, type QueryResolver } from './params/values.ts';
+import { silentLogger } from './logger.ts';
+import { LeaseWatch } from './lease-watch.ts';
+import { createNotifier, type Notifier } from './notify/notifier.ts';
+import { checkParameterOverrides } from './params/values.ts';
 import { createBuiltInRunners } from './runners/built-in.ts';
 import { endOrphanedRuns } from './runners/orphans.ts';
 import type { Runner } from './runners/runner.ts';
@@ -22,53 +22,16 @@ import { nextRunOf } from './scheduler/cron.ts';
 import { createTicker, type Ticker } from './scheduler/ticker.ts';
 import { OccurrenceLoop } from './scheduler/occurrence-loop.ts';
 import { dataVersion } from './store/db.ts';
-import { acquireLease, LEASE_REFRESH_MS, refreshLease, releaseLease } from './store/lease.ts';
+import { LEASE_REFRESH_MS } from './store/lease.ts';
 import { startCheckpointer, type Checkpointer } from './store/checkpointer.ts';
 import { readRunOutput } from './store/output-files.ts';
 import { pruneHistory } from './store/retention.ts';
 import type { RunFilter } from './store/runs-repo.ts';
-import type { SecretBoxOptions } from './store/secrets.ts';
 import { openStore, type Store } from './store/store.ts';
 import type { JobType, Run, Schedule, ScheduleSpec } from './types.ts';
+import type { EngineOptions, ScheduleStatus, StartOptions, TriggerOptions } from './engine-options.ts';
 
-export interface EngineOptions {
-  /** The data folder; default per platform (see store/data-folder.ts). */
-  dataDir?: string;
-  clock?: Clock;
-  logger?: Logger;
-  /** Runners by job type; these replace the built-in ones of the same type. */
-  runners?: Runner[];
-  resolveQuery?: QueryResolver;
-  host?: string;
-  random?: () => number;
-  /** How often to look for changes written by another process, ms. */
-  pollMs?: number;
-  secretOptions?: SecretBoxOptions;
-  /** E-mail and webhook notifications while started: on by default; `false` turns them off. */
-  notifications?: false | Pick<NotifierOptions, 'delivery' | 'closeTimeoutMs'>;
-}
-
-export interface TriggerOptions {
-  triggeredBy?: string;
-  /** Parameter values for this run only. */
-  parameters?: Record<string, string>;
-  /** A time limit for this run only. */
-  timeoutSeconds?: number;
-}
-
-export interface StartOptions {
-  /** Plan cron occurrences (false for the CLI's one-off trigger). */
-  scheduling?: boolean;
-  /** Only start queued runs this accepts. */
-  runFilter?: (run: Run) => boolean;
-}
-
-/** A schedule with what a list view shows next to it. */
-export interface ScheduleStatus {
-  schedule: Schedule;
-  nextRunAt: number | null;
-  lastRun: Run | undefined;
-}
+export type { EngineOptions, ScheduleStatus, StartOptions, TriggerOptions } from './engine-options.ts';
 
 const RETENTION_EVERY_MS = 24 * 60 * 60 * 1000;
 
@@ -77,7 +40,6 @@ export function createEngine(options: EngineOptions = {}) {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const host = options.host ?? hostname();
-  const owner = randomUUID();
   const store: Store = openStore(options.dataDir, options.secretOptions);
   const events = new EngineEvents(logger);
   const builtIn = createBuiltInRunners(store, clock, logger);
@@ -104,6 +66,7 @@ export function createEngine(options: EngineOptions = {}) {
     },
     random: options.random ?? Math.random,
     onRetryQueued: () => aim(),
+    fence: () => watch.lease.fence(),
   });
   const loop: OccurrenceLoop = new OccurrenceLoop({
     admitting: (write) => dispatcher.admitting(write),
@@ -176,9 +139,9 @@ export function createEngine(options: EngineOptions = {}) {
   };
 
   const housekeeping = () => {
-    const now = clock.now();
     try {
-      if (!refreshLease(store.db, owner, now)) logger.error('This engine no longer holds the data folder lease');
+      // Lost: the watch stops the engine, and housekeeping ends here.
+      if (!watch.lease.refresh()) return;
       const settings = store.settings.engine();
       const elapsed = clock.monotonic();
       if (elapsed - lastHeartbeat >= settings.heartbeatSeconds * 1000) {
@@ -195,6 +158,24 @@ export function createEngine(options: EngineOptions = {}) {
     }
     maintenance = clock.setTimeout(housekeeping, Math.min(options.pollMs ?? 1000, LEASE_REFRESH_MS));
   };
+
+  /** Starts nothing more: no wake, no housekeeping, no dispatch. */
+  const quiesce = () => {
+    scheduling = false;
+    ticker?.stop();
+    if (maintenance) clock.clearTimeout(maintenance);
+    dispatcher.close();
+  };
+
+  /** Closes what serving keeps open, once no run is left running (the runners and store stay open). */
+  const closeServing = async () => {
+    await Promise.all([notifier?.close(), checkpointer?.stop()]);
+    notifier = checkpointer = undefined;
+    serving = false;
+  };
+
+  const closeAfterLoss = () => closeServing().then(() => events.emit('engine.state', state()));
+  const watch = new LeaseWatch({ db: store.db, clock, logger, runs: store.runs, dispatcher, quiesce, close: closeAfterLoss });
 
   const schedule = (name: string): Schedule => {
     const found = store.schedules.getByName(name);
@@ -220,7 +201,7 @@ export function createEngine(options: EngineOptions = {}) {
 
     /** Takes the data folder, recovers from a crash, plans missed occurrences, and serves. */
     async start(startOptions: StartOptions = {}): Promise<void> {
-      acquireLease(store.db, { owner, host, pid: process.pid, startedAt: clock.now(), heartbeatAt: clock.now() }, store.dataDir);
+      watch.lease.acquire(host, process.pid, store.dataDir);
       checkpointer = startCheckpointer(store.db, store.paths.db, logger);
       serving = true;
       scheduling = startOptions.scheduling ?? true;
@@ -250,26 +231,30 @@ export function createEngine(options: EngineOptions = {}) {
      * at the next start. Queued runs stay queued in the store.
      */
     async stop(stopOptions: { graceMs?: number } = {}): Promise<void> {
+      await watch.halting;
       if (!serving) {
         await builtIn.close();
         store.close();
+        watch.stopped();
         return;
       }
-      scheduling = false;
-      ticker?.stop();
-      if (maintenance) clock.clearTimeout(maintenance);
-      dispatcher.close();
+      watch.stopping();
+      quiesce();
       const graceMs = stopOptions.graceMs ?? store.settings.engine().graceSeconds * 1000;
       if (!(await dispatcher.drain(graceMs))) await dispatcher.abortAll();
-      await Promise.all([notifier?.close(), builtIn.close(), checkpointer?.stop()]);
-      notifier = undefined;
-      checkpointer = undefined;
-      serving = false;
-      releaseLease(store.db, owner);
+      await Promise.all([closeServing(), builtIn.close()]);
+      watch.lease.release();
       events.emit('engine.state', state());
       logger.info('Engine stopped');
       store.close();
+      watch.stopped();
     },
+
+    /**
+     * Resolves once stop() has stopped the engine; rejects with a LeaseLostError when the engine
+     * stopped itself because another engine took its data folder (the host should exit non-zero).
+     */
+    whenStopped: () => watch.whenStopped(),
 
     state,
 

@@ -35,6 +35,11 @@ export interface FakeClock extends Clock {
   jumpWall(deltaMs: number): void;
   /** The machine sleeps `ms`: the wall clock moves, monotonic time and timers do not. */
   suspend(ms: number): void;
+  /**
+   * The process is frozen `ms` (SIGSTOP, a paused VM): both clocks move, and the timers that came
+   * due meanwhile fire only when the test lets them (runAllDue, advance), in due order.
+   */
+  freeze(ms: number): void;
   /** Fires the timers already due (armed with 0 ms) without moving time. */
   runAllDue(): void;
   /** The timers not yet fired, soonest first. */
@@ -62,8 +67,9 @@ export function createFakeClock(startWallMs: number): FakeClock {
         throw new Error(`Fake clock: more than ${MAX_FIRES_PER_INSTANT} timers fired at one instant; a timer re-arms itself with 0 ms`);
       }
       timers.splice(timers.indexOf(timer), 1);
-      wall += timer.due - mono;
-      mono = timer.due;
+      // A timer overdue after a freeze fires now: time does not go back for it.
+      wall += Math.max(0, timer.due - mono);
+      mono = Math.max(mono, timer.due);
       timer.fn();
     }
   };
@@ -98,6 +104,10 @@ export function createFakeClock(startWallMs: number): FakeClock {
     },
     suspend(ms) {
       wall += ms;
+    },
+    freeze(ms) {
+      wall += ms;
+      mono += ms;
     },
     runAllDue() {
       fireUntil(mono);

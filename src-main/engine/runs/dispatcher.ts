@@ -15,6 +15,7 @@ import type { Clock } from '../clock.ts';
 import { RunCancelledError, toError } from '../errors.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../logger.ts';
+import { LeaseLostError } from '../store/lease.ts';
 import type { RunsRepo } from '../store/runs-repo.ts';
 import type { EngineSettings, Run, Schedule } from '../types.ts';
 import { mayStart, type AdmitContext } from './admission.ts';
@@ -68,7 +69,11 @@ export class Dispatcher {
   #accepting = false;
   #pending = false;
   #filter: ((run: Run) => boolean) | undefined;
-  readonly #endings = new PendingEnds<Ending>(() => this.#flush(this.#deps.clock.now()));
+  /**
+   * Ends of runs, recorded together at the end of their turn or before anything else is admitted
+   * (an ended run never counts as running for its schedule's next occurrence); see pending-ends.ts.
+   */
+  readonly #endings = new PendingEnds<Ending>(() => this.#deps.db.open && this.#flush(this.#deps.clock.now()));
   /** One IMMEDIATE transaction around `work`; built once (better-sqlite3 builds a wrapper per call). */
   readonly #transaction: <T>(work: () => T) => T;
   readonly #savepoint: <T>(work: () => T) => T;
@@ -244,7 +249,7 @@ export class Dispatcher {
       setPid: (runId, pid) => deps.runs.setPid(runId, pid),
     };
     const done = executeRun(executorDeps, schedule, run, controller)
-      .then((result) => new Promise<void>((recorded) => this.#ended({ schedule, run, result, recorded })))
+      .then((result) => new Promise<void>((recorded) => this.#endings.add({ schedule, run, result, recorded })))
       .catch((error: unknown) => {
         deps.logger.error('Could not record the end of a run', { runId: run.id, error: toError(error).message });
         // Its slot is freed below without a flush: queued runs need a pass to take it.
@@ -253,16 +258,6 @@ export class Dispatcher {
       .finally(() => this.#release(run.id));
     this.#active.set(run.id, { schedule, controller, done });
     deps.events.emit('run.started', run);
-  }
-
-  /**
-   * Queues the end of a run; every end queued in this turn is recorded in one transaction, at
-   * the end of the turn or before anything else is admitted or dispatched (so that a run which
-   * has ended never counts as running for its schedule's next occurrence); ends the store could
-   * not take are tried again after a pause (pending-ends.ts), their runs holding their slots.
-   */
-  #ended(ending: Ending): void {
-    this.#endings.add(ending);
   }
 
   /** Records the waiting run ends now (before an admission), and asks for a pass for the room they free. */
@@ -292,6 +287,10 @@ export class Dispatcher {
       });
     } catch (error) {
       if (batch.length === 0) return this.#deps.logger.error('Could not start queued runs', { error: toError(error).message });
+      if (error instanceof LeaseLostError) {
+        // The engine that took the lease has recorded these runs as interrupted (and retries them).
+        return batch.forEach((ending) => ending.recorded());
+      }
       // Not recorded: the runs keep their slots (the store still says they run) and wait.
       for (const [runId, active] of released) this.#active.set(runId, active);
       const retryInMs = this.#endings.putBack(batch);
