@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src-main/engine/engine.ts';
-import { isDead, makeEngine, onCleanup, scheduleSpec, tempDir, waitFor, waitForEnd } from '../helpers/engine-harness.ts';
+import { isDead, makeEngine, scheduleSpec, startCrashingHost, tempDir, waitFor, waitForEnd } from '../helpers/engine-harness.ts';
 
 /**
  * First run: puts a worker (`sleep 60`) in the background, in its own process group, and exits at
@@ -35,22 +34,7 @@ describe('crash recovery: what a job left running is ended before its retry', ()
     }));
     await setup.stop();
 
-    const host = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/engine/crashing-host.ts'), dataDir, 'leaves-worker'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    onCleanup(() => void host.kill('SIGKILL'));
-    const line = await new Promise<string>((resolve, reject) => {
-      host.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-      host.on('exit', (code) => reject(new Error(`host exited early with ${code}`)));
-    });
-    const { runId, pid } = JSON.parse(line) as { runId: string; pid: number };
-    onCleanup(() => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    });
+    const { host, runId, pid } = await startCrashingHost(dataDir, 'leaves-worker');
     const workerPid = Number(await waitFor(() => fs.existsSync(path.join(work, 'worker.pid')) && fs.readFileSync(path.join(work, 'worker.pid'), 'utf8').trim(), 10_000, 'the worker to start'));
     // The job's own process is gone (exited and reaped by the engine) while its worker runs on in
     // its group; Linux only (/proc).

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src-main/engine/engine.ts';
 import { importScheduleFile } from '../../src-main/engine/schedule-service.ts';
 import { openStore } from '../../src-main/engine/store/store.ts';
-import { isDead, makeEngine, nodeJob, onCleanup, scheduleSpec, tempDir, waitFor, waitForEnd } from '../helpers/engine-harness.ts';
+import { isDead, makeEngine, nodeJob, onCleanup, scheduleSpec, startCrashingHost, tempDir, waitFor, waitForEnd } from '../helpers/engine-harness.ts';
 
 /** Sleeps for a long time the first time, and succeeds at once when run again (marker file). */
 function onceSlowJob(marker: string) {
@@ -48,22 +47,7 @@ describe('durability: restarts, crashes and shutdowns lose nothing', () => {
     setup.saveSchedule(scheduleSpec({ name: 'victim', job: onceSlowJob(marker), retry: retryOnce }));
     await setup.stop();
 
-    const host = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/engine/crashing-host.ts'), dataDir, 'victim'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    onCleanup(() => void host.kill('SIGKILL'));
-    const line = await new Promise<string>((resolve, reject) => {
-      host.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-      host.on('exit', (code) => reject(new Error(`host exited early with ${code}`)));
-    });
-    const { runId, pid } = JSON.parse(line) as { runId: string; pid: number };
-    onCleanup(() => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    });
+    const { host, runId, pid } = await startCrashingHost(dataDir, 'victim');
     await waitFor(() => fs.existsSync(marker), 10_000, 'the job to start working');
     host.kill('SIGKILL');
     await new Promise((resolve) => host.once('exit', resolve));

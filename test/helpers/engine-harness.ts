@@ -2,7 +2,9 @@
  * Shared set-up for engine tests: temp data folders removed afterwards, schedules built through
  * the real validator, engines stopped after each test, and polling waits (no fixed sleeps).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { validateSchedule } from '../../src-main/engine/config/validate.ts';
 import { createEngine, type Engine, type EngineOptions } from '../../src-main/engine/engine.ts';
 import type { ScheduleSpec } from '../../src-main/engine/types.ts';
@@ -60,4 +62,29 @@ export function isDead(pid: number): boolean {
   } catch {
     return true;
   }
+}
+
+/**
+ * Starts test/fixtures/engine/crashing-host.ts on `dataDir`: an engine in a child process that
+ * runs schedule `name` and prints the run's id and job pid once the job runs, for the test to
+ * kill with SIGKILL. The host and the job's process group are killed after the test.
+ */
+export async function startCrashingHost(dataDir: string, name: string): Promise<{ host: ChildProcess; runId: string; pid: number }> {
+  const host = spawn(process.execPath, ['--import', 'tsx', path.resolve('test/fixtures/engine/crashing-host.ts'), dataDir, name], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  onCleanup(() => void host.kill('SIGKILL'));
+  const line = await new Promise<string>((resolve, reject) => {
+    host.stdout!.on('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+    host.on('exit', (code) => reject(new Error(`host exited early with ${code}`)));
+  });
+  const { runId, pid } = JSON.parse(line) as { runId: string; pid: number };
+  onCleanup(() => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  });
+  return { host, runId, pid };
 }

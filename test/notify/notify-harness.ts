@@ -64,8 +64,8 @@ export interface ReceivedPost {
   body: unknown;
 }
 
-/** Starts an HTTP server that records posts and answers `status()` (200 by default). */
-export async function startWebhookServer(status: () => number = () => 200) {
+/** Starts an HTTP server that records posts and answers `status()` (200 by default; undefined: never answers). */
+export async function startWebhookServer(status: () => number | undefined = () => 200) {
   const posts: ReceivedPost[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -73,11 +73,14 @@ export async function startWebhookServer(status: () => number = () => 200) {
     req.on('end', () => {
       posts.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
       const code = status();
-      res.writeHead(code, { 'content-type': 'text/plain' }).end(code < 300 ? 'ok' : 'nope');
+      if (code !== undefined) res.writeHead(code, { 'content-type': 'text/plain' }).end(code < 300 ? 'ok' : 'nope');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  onCleanup(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posts };
 }
 

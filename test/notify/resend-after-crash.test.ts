@@ -4,8 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { notificationsOf } from '../../src-main/engine/notify/history.ts';
@@ -13,27 +11,14 @@ import { RESENT_NOTE } from '../../src-main/engine/notify/message.ts';
 import { createNotificationsRepo, type NotificationRecord } from '../../src-main/engine/store/notifications-repo.ts';
 import type { Run } from '../../src-main/engine/types.ts';
 import { makeEngine, onCleanup, tempDir, waitFor, waitForEnd } from '../helpers/engine-harness.ts';
-import { importSettings, notifyingEngine, saveNodeSchedule, smtpSettings, startSmtp, startWebhookServer, type ReceivedPost } from './notify-harness.ts';
+import { importSettings, notifyingEngine, saveNodeSchedule, smtpSettings, startSmtp, startWebhookServer } from './notify-harness.ts';
 
 const HOUR_MS = 60 * 60_000;
 
 /** A webhook endpoint that never answers its first post (a slow Teams) and answers 200 after. */
-async function slowFirstWebhookServer() {
-  const posts: ReceivedPost[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      posts.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      if (posts.length > 1) res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onCleanup(() => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, posts };
+function slowFirstWebhookServer() {
+  let posts = 0;
+  return startWebhookServer(() => ((posts += 1) > 1 ? 200 : undefined));
 }
 
 /** A pending row for `run`, written exactly as the notifier writes one before sending it. */

@@ -12,6 +12,22 @@ function setup() {
   return { clock, wakes, ticker };
 }
 
+/** A ticker whose first wake throws "store is locked"; `errors` collects what onError gets. */
+function firstWakeThrows() {
+  const clock = createFakeClock(START);
+  const errors: string[] = [];
+  const wakes: number[] = [];
+  const ticker = createTicker(
+    clock,
+    (now) => {
+      wakes.push(now - START);
+      if (wakes.length === 1) throw new Error('store is locked');
+    },
+    (error) => errors.push(error.message),
+  );
+  return { clock, wakes, errors, ticker };
+}
+
 describe('createTicker', () => {
   it('wakes exactly at a target a few seconds away', () => {
     const { clock, wakes, ticker } = setup();
@@ -101,17 +117,7 @@ describe('createTicker', () => {
   });
 
   it('keeps running after onWake throws, and reports the error', () => {
-    const clock = createFakeClock(START);
-    const errors: string[] = [];
-    const wakes: number[] = [];
-    const ticker = createTicker(
-      clock,
-      (now) => {
-        wakes.push(now - START);
-        if (wakes.length === 1) throw new Error('store is locked');
-      },
-      (error) => errors.push(error.message),
-    );
+    const { clock, wakes, errors, ticker } = firstWakeThrows();
     ticker.wakeAt(START + 1_000);
     clock.advance(1_000);
     ticker.wakeAt(START + 2_000);
@@ -121,16 +127,7 @@ describe('createTicker', () => {
   });
 
   it('a wake at its target that throws is tried again a second later, not at the next regular wake', () => {
-    const clock = createFakeClock(START);
-    const wakes: number[] = [];
-    const ticker = createTicker(
-      clock,
-      (now) => {
-        wakes.push(now - START);
-        if (wakes.length === 1) throw new Error('store is locked');
-      },
-      () => {},
-    );
+    const { clock, wakes, ticker } = firstWakeThrows();
     ticker.wakeAt(START + 1_000);
     clock.advance(1_000);
     clock.advance(RETRY_AFTER_FAILURE_MS);
