@@ -243,7 +243,11 @@ export function createEngine(options: EngineOptions = {}) {
       const graceMs = stopOptions.graceMs ?? store.settings.engine().graceSeconds * 1000;
       if (!(await dispatcher.drain(graceMs))) await dispatcher.abortAll();
       await Promise.all([closeServing(), builtIn.close()]);
-      watch.lease.release();
+      try {
+        watch.lease.release();
+      } catch (error) {
+        logger.warn('Could not release the data folder lease: the next engine takes it once it is stale', { error: toError(error).message });
+      }
       events.emit('engine.state', state());
       logger.info('Engine stopped');
       store.close();

@@ -19,8 +19,8 @@ import { LeaseLostError } from '../store/lease.ts';
 import type { RunsRepo } from '../store/runs-repo.ts';
 import type { EngineSettings, Run, Schedule } from '../types.ts';
 import { mayStart, type AdmitContext } from './admission.ts';
-import { executeRun, SHUTDOWN, type ExecutionResult, type ExecutorDeps } from './executor.ts';
-import { isStoreUnavailable, PendingEnds } from './pending-ends.ts';
+import { executeRun, SHUTDOWN, type ExecutorDeps } from './executor.ts';
+import { isStoreUnavailable, PendingEnds, type Ending } from './pending-ends.ts';
 import { crashEnd, recordRunEnd, type Recorded } from './run-end.ts';
 
 export interface DispatcherDeps {
@@ -46,14 +46,6 @@ interface ActiveRun {
   /** Dropped when the run leaves #active (see #release). */
   controller: AbortController | undefined;
   done: Promise<void>;
-}
-
-/** A run that has ended, waiting for the next batch of end records. */
-interface Ending {
-  schedule: Schedule;
-  run: Run;
-  result: ExecutionResult;
-  recorded: () => void;
 }
 
 /** A queued run marked started, to launch once its transaction has committed. */
@@ -178,9 +170,14 @@ export class Dispatcher {
     return ended !== undefined;
   }
 
-  /** Aborts every running run as interrupted by shutdown and waits for them to be recorded. */
-  async abortAll(): Promise<void> {
+  /**
+   * Aborts every running run as interrupted by shutdown and waits for them to be recorded; ends the
+   * store still cannot take after `waitMs` (locked, full) are given up, so a stop never hangs.
+   */
+  async abortAll(waitMs = 5000): Promise<void> {
     for (const a of this.#active.values()) a.controller?.abort(new RunCancelledError(SHUTDOWN));
+    if (await this.drain(waitMs)) return;
+    this.#dropEnds(this.#endings.giveUp(), 'the engine stopped before the store would take them');
     await this.drain();
   }
 
@@ -287,19 +284,23 @@ export class Dispatcher {
       });
     } catch (error) {
       if (batch.length === 0) return this.#deps.logger.error('Could not start queued runs', { error: toError(error).message });
-      if (error instanceof LeaseLostError) {
-        // The engine that took the lease has recorded these runs as interrupted (and retries them).
-        return batch.forEach((ending) => ending.recorded());
-      }
+      if (error instanceof LeaseLostError) return this.#dropEnds(batch, error.message); // The new owner recorded them.
       // Not recorded: the runs keep their slots (the store still says they run) and wait.
       for (const [runId, active] of released) this.#active.set(runId, active);
       const retryInMs = this.#endings.putBack(batch);
+      if (retryInMs === undefined) return this.#dropEnds(batch, toError(error).message);
       const runIds = batch.map((e) => e.run.id).join(', ');
       return this.#deps.logger.error('Could not record the end of runs; trying again', { runIds, error: toError(error).message, retryInMs });
     }
-    this.#endings.recorded();
+    if (batch.length > 0) this.#endings.recorded();
     for (const { schedule, run } of starting) this.#start(schedule, run, settings.outputCapBytes);
     this.#announce(recorded);
+    for (const ending of batch) ending.recorded();
+  }
+
+  /** Gives up recording `batch`: its rows stay `running`, and the next start records them as interrupted. */
+  #dropEnds(batch: readonly Ending[], why: string): void {
+    if (batch.length) this.#deps.logger.error('Run ends not recorded', { runIds: batch.map((e) => e.run.id).join(', '), why });
     for (const ending of batch) ending.recorded();
   }
 

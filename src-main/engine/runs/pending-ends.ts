@@ -6,6 +6,17 @@
  * ends, so a locked store is not hit by every admission. Dropping such a batch would leave its
  * rows `running` until a restart turned a succeeded run into an interrupted one and ran it again.
  */
+import type { Run, Schedule } from '../types.ts';
+import type { ExecutionResult } from './executor.ts';
+
+/** A run that has ended, waiting for the next batch of end records. */
+export interface Ending {
+  schedule: Schedule;
+  run: Run;
+  result: ExecutionResult;
+  recorded: () => void;
+}
+
 const FIRST_PAUSE_MS = 100;
 const LONGEST_PAUSE_MS = 5000;
 
@@ -24,6 +35,7 @@ export class PendingEnds<T> {
   #items: T[] = [];
   #failures = 0;
   #retry: NodeJS.Timeout | undefined;
+  #givenUp = false;
 
   constructor(private readonly flush: () => void) {}
 
@@ -51,8 +63,12 @@ export class PendingEnds<T> {
     this.#failures = 0;
   }
 
-  /** Puts a batch the store could not take back in front; returns the pause before the next try, ms. */
-  putBack(batch: readonly T[]): number {
+  /**
+   * Puts a batch the store could not take back in front; returns the pause before the next try,
+   * ms, or undefined once given up (the caller drops the batch).
+   */
+  putBack(batch: readonly T[]): number | undefined {
+    if (this.#givenUp) return undefined;
     this.#items = [...batch, ...this.#items];
     const pauseMs = Math.min(FIRST_PAUSE_MS * 2 ** this.#failures, LONGEST_PAUSE_MS);
     this.#failures += 1;
@@ -62,5 +78,15 @@ export class PendingEnds<T> {
       this.flush();
     }, pauseMs);
     return pauseMs;
+  }
+
+  /** Stops trying (the engine is stopping): hands over what waits; later failures are not kept. */
+  giveUp(): T[] {
+    this.#givenUp = true;
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    const items = this.#items;
+    this.#items = [];
+    return items;
   }
 }
