@@ -209,7 +209,9 @@ export function createEngine(options: EngineOptions = {}) {
         const scheduleById = (id: string) => loop.scheduleOf(id);
         notifier = createNotifier({ ...options.notifications, store, events, clock, logger, host, scheduleById });
       }
-      const recovered = dispatcher.recoverInterrupted(await endOrphanedRuns(store.runs.withStatus('running'), host, logger));
+      const recovered = dispatcher.recoverInterrupted(
+        await endOrphanedRuns(store.runs.withStatus('running'), host, logger, store.settings.engine().heartbeatSeconds * 1000),
+      );
       if (recovered.length) logger.warn(`${recovered.length} runs were interrupted by an unexpected stop; their retry policies apply`);
       lastVersion = dataVersion(store.db);
       lastHeartbeat = clock.monotonic();

@@ -60,10 +60,18 @@ describe('ending a job a crashed engine left running', () => {
     await waitFor(() => isDead(member), 10_000, 'the group member to end');
   });
 
+  it('leaves alone a group whose members started after the run was last seen alive (its id was reused)', async () => {
+    const { pid, member } = await leaderlessGroup();
+    const runStarted = Date.now() - 600_000;
+    const lastSeen = Date.now() - 300_000;
+    expect(await endOrphanedJob(pid, runStarted, process.platform, lastSeen)).toBe('gone');
+    expect(isDead(member)).toBe(false);
+  });
+
   it('leaves alone a group holding the pid of a run from before the machine started', async () => {
     const { pid, member } = await leaderlessGroup();
     const beforeBoot = Date.now() - os.uptime() * 1000 - 60_000;
-    expect(await endOrphanedJob(pid, beforeBoot)).toBe('gone');
+    expect(await endOrphanedJob(pid, beforeBoot, process.platform, beforeBoot + 30_000)).toBe('gone');
     expect(isDead(member)).toBe(false);
   });
 

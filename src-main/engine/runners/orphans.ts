@@ -6,14 +6,13 @@
  *
  * The process the engine started (the leader) may have exited while processes it started live
  * on: a script that put its worker in the background, or a leader killed by SIGPIPE when the
- * dead engine's end of its output pipe closed. POSIX: the runner spawns every job detached, so
+ * dead engine's end of its output pipe closed. Linux: the runner spawns every job detached, so
  * the leader's pid is its process group's id and the worker stays in that group; the group is
- * probed (`kill(-pid, 0)`) and, if any member lives, ended like a timed-out run's tree. While a
- * member lives the group keeps its id and the kernel gives that id to no new process, so a live
- * group `pid` is the job's, unless the job's whole group ended, a later process got the pid, led
- * a group of its own and exited leaving members behind (a daemon's double fork). That needs the
- * pids to wrap around, or a restart of the machine; the latter is checked (nothing of a run
- * survives a boot that came after it started).
+ * probed (`kill(-pid, 0)`) and, if its members all started while the run was alive (between its
+ * start and one heartbeat after its last, read from /proc), ended like a timed-out run's tree.
+ * A group whose id was reused (the pids wrapped around, the machine restarted, a container got a
+ * new pid namespace) has members started later, and is left alone. Other POSIX systems are not
+ * checked (the product runs on Windows and Linux).
  * Windows has no group to probe: the runner does not spawn detached there, and `taskkill /T`
  * walks parent process ids from a living process, so children whose parent (the leader) has
  * exited cannot be found from the pid. Ending them would need the job started inside a Job
@@ -24,8 +23,7 @@
  * checked here only through its command line; macOS and others use `ps -o lstart=`.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { Run } from '../types.ts';
@@ -41,11 +39,13 @@ export type OrphanOutcome = 'ended' | 'group-ended' | 'gone' | 'not-ours';
  * Ends the process trees that a crashed engine on `host` left running for `running` runs, before
  * their retries can start. Returns, per run id, what became of its process, for the run's error.
  */
-export async function endOrphanedRuns(running: readonly Run[], host: string, logger: Logger): Promise<Map<string, string>> {
+export async function endOrphanedRuns(running: readonly Run[], host: string, logger: Logger, heartbeatMs = 30_000): Promise<Map<string, string>> {
   const notes = new Map<string, string>();
   for (const run of running) {
     if (!run.pid || run.host !== host || run.startedAt === null) continue;
-    const outcome = await endOrphanedJob(run.pid, run.startedAt);
+    // The engine was last known alive one heartbeat after the run's last one.
+    const lastSeenAt = (run.heartbeatAt ?? run.startedAt) + heartbeatMs;
+    const outcome = await endOrphanedJob(run.pid, run.startedAt, process.platform, lastSeenAt);
     if (outcome === 'ended') logger.warn(`Ended process ${run.pid}, left running by a crash`, { runId: run.id });
     if (outcome === 'group-ended') logger.warn(`Ended the processes left in process group ${run.pid} by a crash`, { runId: run.id });
     notes.set(run.id, {
@@ -60,10 +60,16 @@ export async function endOrphanedRuns(running: readonly Run[], host: string, log
 
 /**
  * Ends the tree of `pid` if it is still the process the run started at `startedAt`, or, once
- * that process has exited, what is left of its process group (POSIX).
+ * that process has exited, what is left of its process group (Linux) when every member started
+ * while the run was alive (by `lastSeenAt`, when its engine was last known to run).
  */
-export async function endOrphanedJob(pid: number, startedAt: number, platform: NodeJS.Platform = process.platform): Promise<OrphanOutcome> {
-  if (!alive(pid)) return (await endLeaderlessGroup(pid, startedAt, platform)) ? 'group-ended' : 'gone';
+export async function endOrphanedJob(
+  pid: number,
+  startedAt: number,
+  platform: NodeJS.Platform = process.platform,
+  lastSeenAt = Date.now(),
+): Promise<OrphanOutcome> {
+  if (!alive(pid)) return (await endLeaderlessGroup(pid, startedAt, lastSeenAt, platform)) ? 'group-ended' : 'gone';
   const processStart = await processStartedAt(pid, platform);
   if (processStart === undefined || processStart < startedAt - 2000 || processStart > startedAt + SAME_PROCESS_WINDOW_MS) {
     return 'not-ours';
@@ -72,12 +78,29 @@ export async function endOrphanedJob(pid: number, startedAt: number, platform: N
   return 'ended';
 }
 
-/** Ends the members left in group `pid` after its leader exited; false when there are none to end. */
-async function endLeaderlessGroup(pid: number, startedAt: number, platform: NodeJS.Platform): Promise<boolean> {
-  if (platform === 'win32' || !groupAlive(pid)) return false;
-  if (Date.now() - os.uptime() * 1000 > startedAt) return false;
+/**
+ * Ends the members left in group `pid` after its leader exited; false when there are none, or when
+ * one of them started outside the run's life (the group id was reused after the pids wrapped
+ * around, or the machine restarted): that group is another program's.
+ */
+async function endLeaderlessGroup(pid: number, startedAt: number, lastSeenAt: number, platform: NodeJS.Platform): Promise<boolean> {
+  if (platform !== 'linux' || !groupAlive(pid)) return false;
+  const starts = linuxGroupStarts(pid);
+  if (starts.length === 0 || starts.some((start) => start < startedAt - 2000 || start > lastSeenAt)) return false;
   await killProcessTree(pid, platform, 2000);
   return true;
+}
+
+/** When each live member of process group `pgid` started (epoch ms), from /proc. */
+function linuxGroupStarts(pgid: number): number[] {
+  const starts: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    // After the ")" ending field 2: field 3 (state) is [0], field 5 (pgrp) is [2].
+    if (stat && Number(stat.fields[2]) === pgid) starts.push(stat.startedAt);
+  }
+  return starts;
 }
 
 /** When process `pid` started (epoch ms), or undefined if that cannot be told. */
@@ -92,16 +115,26 @@ export async function processStartedAt(pid: number, platform: NodeJS.Platform = 
 }
 
 function linuxStart(pid: number): number | undefined {
+  return readStat(pid)?.startedAt;
+}
+
+/** /proc/<pid>/stat's fields from field 3 on, and the process start (epoch ms); undefined if gone. */
+function readStat(pid: number): { fields: string[]; startedAt: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Field 22 (starttime, in clock ticks since boot) counts from after the ")" ending field 2;
     // user-space ticks are USER_HZ, 100 on every Linux ABI.
-    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-    const boot = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
-    return Number.isFinite(ticks) && Number.isFinite(boot) ? boot * 1000 + (ticks * 1000) / 100 : undefined;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const boot = bootTime();
+    return Number.isFinite(ticks) && Number.isFinite(boot) ? { fields, startedAt: boot * 1000 + (ticks * 1000) / 100 } : undefined;
   } catch {
     return undefined;
   }
+}
+
+function bootTime(): number {
+  return Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
 }
 
 function alive(pid: number): boolean {
